@@ -1,0 +1,114 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The ``dlc`` command: name a replication, bake one, run one.
+
+This module must stay fast to import: no TensorFlow, no heavy standard-library modules at the
+top. Each subcommand imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from dlc_common import __version__
+
+
+class UsageError(Exception):
+    """Bad input on the command line: printed as one line, exit status 2."""
+
+
+def _cmd_name(args: argparse.Namespace) -> int:
+    from dlc_common.bibtex import BibTeXError, find_entry, read_bibtex
+    from dlc_common.naming import NamingError, name_from_entry, repo_name
+
+    try:
+        if args.bibtex is None:
+            if args.year is None:
+                raise UsageError("give AUTHORS and YEAR, or --bibtex FILE [KEY]")
+            print(repo_name(args.authors, args.year, args.counter))
+            return 0
+        if args.year is not None:
+            raise UsageError("with --bibtex FILE give at most one citation KEY")
+        entries = read_bibtex(args.bibtex)
+        if args.authors is not None:
+            print(name_from_entry(find_entry(entries, args.authors, args.bibtex), args.counter))
+            return 0
+        if len(entries) == 1:
+            print(name_from_entry(entries[0], args.counter))
+            return 0
+        if not entries:
+            raise UsageError(f"{args.bibtex}: no BibTeX entries found")
+        failed = 0
+        for entry in entries:
+            try:
+                print(f"{entry.key}\t{name_from_entry(entry, args.counter)}")
+            except NamingError as exc:
+                failed += 1
+                print(f"{entry.key}\terror: {exc}", file=sys.stderr)
+        if failed:
+            print(
+                f"dlc name: {failed} of {len(entries)} entries could not be named (see above)",
+                file=sys.stderr,
+            )
+        return 1 if failed else 0
+    except (NamingError, BibTeXError) as exc:
+        print(f"dlc name: {exc}", file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``dlc`` command."""
+    parser = argparse.ArgumentParser(
+        prog="dlc",
+        description="Name, create and run replications of ML papers (Latently DLC).",
+    )
+    parser.add_argument("--version", action="version", version=f"dlc-common {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    name = commands.add_parser(
+        "name",
+        help="print the repository name of a paper",
+        description="Print a replication's repository name by the program's naming rule.",
+        epilog=(
+            'examples:  dlc name "Mikolov, Tomas and Joulin, Armand and Chopra, Sumit and '
+            'Mathieu, Michael" 2015\n'
+            "           dlc name --bibtex DLC.bib Mikolov2014-ry --counter 1"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    name.add_argument(
+        "authors",
+        nargs="?",
+        metavar="AUTHORS",
+        help="authors, BibTeX style ('Last, First and Last, First and others') or ';'-separated; "
+        "with --bibtex: the citation KEY",
+    )
+    name.add_argument("year", nargs="?", metavar="YEAR", help="four-digit year of publication")
+    name.add_argument(
+        "--counter", metavar="N", help="N >= 1 when other replications of the paper exist"
+    )
+    name.add_argument(
+        "--bibtex", metavar="FILE", help="read authors and year from this BibTeX file"
+    )
+    name.set_defaults(run=_cmd_name)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``dlc`` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "run", None) is None:
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except UsageError as exc:
+        print(f"dlc {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
