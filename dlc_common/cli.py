@@ -58,6 +58,48 @@ def _cmd_name(args: argparse.Namespace) -> int:
         return 1
 
 
+def _cmd_new(args: argparse.Namespace) -> int:
+    from dlc_common.bake import answers_from_entry, new, parse_overrides
+    from dlc_common.bibtex import BibTeXError, find_entry, read_bibtex
+    from dlc_common.naming import NamingError, name_from_entry
+
+    if args.key and "=" in args.key:  # no KEY given: the first KEY=VALUE landed there
+        args.answers.insert(0, args.key)
+        args.key = None
+    try:
+        answers: dict[str, str] = {}
+        if args.bibtex:
+            entries = read_bibtex(args.bibtex)
+            if args.key:
+                entry = find_entry(entries, args.key, args.bibtex)
+            elif len(entries) == 1:
+                entry = entries[0]
+            else:
+                raise UsageError(
+                    f"{args.bibtex} has {len(entries)} entries; name one: "
+                    "dlc new --bibtex FILE KEY"
+                )
+            name_from_entry(entry, args.counter)  # a clear error now rather than mid-bake
+            answers.update(answers_from_entry(entry))
+        elif args.key:
+            raise UsageError("a citation KEY needs --bibtex FILE")
+        if args.counter is not None:
+            answers["counter"] = args.counter
+        answers.update(parse_overrides(args.answers))
+    except (NamingError, BibTeXError, ValueError) as exc:
+        if isinstance(exc, UsageError):
+            raise
+        print(f"dlc new: {exc}", file=sys.stderr)
+        return 1
+    return new(
+        answers,
+        template=args.template,
+        checkout=args.checkout,
+        output_dir=args.output_dir,
+        no_input=args.no_input,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``dlc`` command."""
     parser = argparse.ArgumentParser(
@@ -93,13 +135,41 @@ def build_parser() -> argparse.ArgumentParser:
         "--bibtex", metavar="FILE", help="read authors and year from this BibTeX file"
     )
     name.set_defaults(run=_cmd_name)
+
+    new = commands.add_parser(
+        "new",
+        help="create a replication repository from the template",
+        description="Create a replication repository: cookiecutter with the paper's answers "
+        "filled in from a BibTeX entry and/or key=value pairs; it asks for the rest.",
+        epilog="example:  dlc new --bibtex DLC.bib Mikolov2014-ry participant_name='Ada Lovelace'",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    new.add_argument("--bibtex", metavar="FILE", help="fill the paper's answers from this file")
+    new.add_argument("key", nargs="?", metavar="KEY", help="citation key of the entry in FILE")
+    new.add_argument("answers", nargs="*", metavar="KEY=VALUE", help="further answers")
+    new.add_argument("--counter", metavar="N", help="N >= 1 when other replications exist")
+    new.add_argument(
+        "--template",
+        metavar="PATH_OR_URL",
+        help="template to use (default: $DLC_TEMPLATE, else gh:Latently/dlc-template at this "
+        "library's version)",
+    )
+    new.add_argument("--checkout", metavar="REF", help="branch, tag or commit of the template")
+    new.add_argument("-o", "--output-dir", default=".", metavar="DIR", help="where to create it")
+    new.add_argument("--no-input", action="store_true", help="do not ask; use the defaults")
+    new.set_defaults(run=_cmd_new)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``dlc`` command; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    # KEY=VALUE answers may follow options (dlc new --no-input title=...).
+    if getattr(args, "command", None) == "new" and all("=" in item for item in extra):
+        args.answers.extend(extra)
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if getattr(args, "run", None) is None:
         parser.print_help()
         return 2

@@ -1,0 +1,278 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The template's answers: validation and everything derived from them (standard library only).
+
+The cookiecutter template calls :func:`derive` while it asks its questions, so a bad answer
+stops the bake before any file is written, and every derived value (the repository name
+above all) comes from this one tested function rather than from Jinja.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+from dlc_common import __version__
+from dlc_common.latex import latex_to_unicode
+from dlc_common.naming import (
+    Author,
+    NamingError,
+    package_name,
+    parse_authors,
+    parse_counter,
+    parse_name,
+    parse_year,
+    repo_name,
+)
+
+__all__ = ["AnswerError", "derive", "json_str", "py_str", "toml_str", "yaml_str"]
+
+KINDS = ("paper", "patent")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_GITHUB = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+_PY_VERSION = re.compile(r"^3\.(1[0-3])$")
+_TF_VERSION = re.compile(r"^2\.(1[6-9]|[2-9][0-9])\.[0-9]+$")
+_ARXIV = re.compile(
+    r"^(?:arxiv:)?(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)$", re.I
+)
+_DOI = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.I)
+
+
+class AnswerError(ValueError):
+    """One or more answers the template cannot use; the message names each and the fix."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        lines = [f"  {field}: {message}" for field, message in problems]
+        super().__init__("Cannot create the repository:\n" + "\n".join(lines))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class _Person:
+    given: str
+    particle: str
+    family: str
+
+    @classmethod
+    def of(cls, author: Author) -> _Person:
+        def text(part: str) -> str:
+            return " ".join(latex_to_unicode(part).split())
+
+        return cls(text(author.first), text(author.von), text(author.last))
+
+    @property
+    def display(self) -> str:
+        return " ".join(p for p in (self.given, self.particle, self.family) if p)
+
+    def cff(self) -> dict[str, str]:
+        person = {"family-names": self.family}
+        if self.given:
+            person["given-names"] = self.given
+        if self.particle:
+            person["name-particle"] = self.particle
+        return person
+
+
+def _identifier(kind: str, identifier: str, url: str) -> dict[str, str]:
+    """Classify the identifier and fill in the URL a reader should follow."""
+    identifier = identifier.strip()
+    info = {"identifier": identifier, "arxiv": "", "doi": "", "patent_number": "", "url": url}
+    if kind == "patent":
+        if not identifier:
+            raise NamingError(
+                "identifier", "a patent needs its number; write e.g. US 9,740,680 B1 or US9740680B1"
+            )
+        info["patent_number"] = identifier
+        if not url:
+            compact = re.sub(r"[\s,]", "", identifier)
+            info["url"] = f"https://patents.google.com/patent/{compact}"
+        return info
+    if not identifier:
+        raise NamingError(
+            "identifier", "write the paper's arXiv id (arXiv:1412.7753) or DOI (10.1038/323533a0)"
+        )
+    if match := _ARXIV.match(identifier):
+        info["arxiv"] = match.group(1)
+        info["identifier"] = f"arXiv:{match.group(1)}"
+        info["url"] = url or f"https://arxiv.org/abs/{match.group(1)}"
+    elif match := _DOI.match(identifier):
+        info["doi"] = match.group(1)
+        info["identifier"] = f"doi:{match.group(1)}"
+        info["url"] = url or f"https://doi.org/{match.group(1)}"
+    elif not url:
+        raise NamingError(
+            "identifier",
+            f"{identifier!r} is neither an arXiv id (arXiv:1412.7753) nor a DOI "
+            "(10.1038/323533a0); write one of those, or give the paper's url as well",
+        )
+    return info
+
+
+def _check_url(url: str) -> str:
+    url = url.strip()
+    if url and not re.match(r"^https?://[^\s]+$", url):
+        raise NamingError("url", f"{url!r} is not a web address; write it as https://...")
+    return url
+
+
+def _participant(answers: Mapping[str, Any]) -> dict[str, Any]:
+    name = " ".join(str(answers.get("participant_name", "")).split())
+    email = str(answers.get("participant_email", "")).strip()
+    github = str(answers.get("github_user", "")).strip().lstrip("@")
+    if not name:
+        raise NamingError("participant_name", "write your name as it should appear in citations")
+    if not _EMAIL.match(email):
+        raise NamingError(
+            "participant_email", f"{email!r} is not an e-mail address; write name@host"
+        )
+    if not _GITHUB.match(github):
+        raise NamingError(
+            "github_user", f"{github!r} is not a GitHub account name; write e.g. ada-lovelace"
+        )
+    person = _Person.of(parse_name(name))
+    return {"name": name, "email": email, "github": github, "cff": person.cff()}
+
+
+def derive(answers: Mapping[str, Any], today: date | None = None) -> dict[str, Any]:
+    """Check every answer and derive the values the template renders; raise AnswerError."""
+    problems: list[tuple[str, str]] = []
+    today = today or datetime.now(timezone.utc).date()
+    derived: dict[str, Any] = {"version": __version__, "copyright_year": today.year}
+
+    def check(field: str, step: Any) -> Any:
+        try:
+            return step()
+        except NamingError as exc:
+            problems.append((exc.field if exc.field != "name" else field, exc.message))
+            return None
+
+    kind = str(answers.get("kind", "")).strip()
+    if kind not in KINDS:
+        problems.append(("kind", f"{kind!r} is not a kind; write paper or patent"))
+    derived["kind"] = kind
+    title = str(answers.get("title", ""))
+    if not title.strip():
+        problems.append(("title", "the title is empty; write the paper's title as printed"))
+    derived["title"] = title
+    derived["title_line"] = " ".join(title.split())
+
+    authors_text = str(answers.get("authors", ""))
+    parsed = check("authors", lambda: parse_authors(authors_text))
+    if parsed is not None:
+        people = [_Person.of(a) for a in parsed[0]]
+        derived["authors"] = [p.cff() for p in people]
+        derived["authors_display"] = [p.display for p in people]
+        derived["authors_more"] = parsed[1]
+    year = check("year", lambda: parse_year(str(answers.get("year", ""))))
+    raw_counter = str(answers.get("counter", "")).strip()
+    counter = (
+        None if raw_counter in {"", "0"} else check("counter", lambda: parse_counter(raw_counter))
+    )
+    if not problems:
+        name = check("authors", lambda: repo_name(authors_text, year, counter))
+        if name is not None:
+            derived["repo_name"] = name
+            derived["package_name"] = package_name(name)
+    derived["year"] = year
+    derived["counter"] = counter
+
+    url = check("url", lambda: _check_url(str(answers.get("url", ""))))
+    if kind in KINDS and url is not None:
+        info = check(
+            "identifier", lambda: _identifier(kind, str(answers.get("identifier", "")), url)
+        )
+        if info:
+            derived.update(info)
+    derived["assignee"] = " ".join(str(answers.get("assignee", "")).split())
+    participant = check("participant", lambda: _participant(answers))
+    derived["participant"] = participant
+    if participant:
+        derived["copyright"] = f"{today.year} {participant['name']}"
+
+    org = str(answers.get("github_org", "")).strip()
+    if not _GITHUB.match(org):
+        problems.append(
+            ("github_org", f"{org!r} is not a GitHub organisation; write e.g. Latently")
+        )
+    derived["github_org"] = org
+    python = str(answers.get("python_version", "")).strip()
+    if not _PY_VERSION.match(python):
+        problems.append(
+            ("python_version", f"{python!r} is not supported; write 3.10, 3.11, 3.12 or 3.13")
+        )
+    derived["python_version"] = python
+    tensorflow = str(answers.get("tensorflow_version", "")).strip()
+    if not _TF_VERSION.match(tensorflow):
+        problems.append(
+            (
+                "tensorflow_version",
+                f"{tensorflow!r} is not a TensorFlow 2 release; write e.g. 2.21.0",
+            )
+        )
+    derived["tensorflow_version"] = tensorflow
+
+    if problems:
+        raise AnswerError(problems)
+    derived["repo_url"] = f"https://github.com/{org}/{derived['repo_name']}"
+    return derived
+
+
+# Literal encoders: every answer reaches a file through one of these, never raw.
+
+
+def toml_str(value: object) -> str:
+    """A TOML basic string holding ``value`` exactly."""
+    out = []
+    for char in str(value):
+        if char == '"':
+            out.append('\\"')
+        elif char == "\\":
+            out.append("\\\\")
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif char == "\r":
+            out.append("\\r")
+        elif unicodedata.category(char) in {"Cc", "Cs"} or char == "\x7f":
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def yaml_str(value: object) -> str:
+    """A YAML double-quoted scalar holding ``value`` exactly."""
+    out = []
+    for char in str(value):
+        if char == '"':
+            out.append('\\"')
+        elif char == "\\":
+            out.append("\\\\")
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif (
+            unicodedata.category(char) in {"Cc", "Cs", "Zl", "Zp", "Cf", "Co", "Cn"}
+            or char == "\ufeff"
+        ):
+            out.append(f"\\U{ord(char):08x}" if ord(char) > 0xFFFF else f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def json_str(value: object) -> str:
+    """A JSON value holding ``value`` exactly."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def py_str(value: object) -> str:
+    """A Python literal holding ``value`` exactly."""
+    return repr(value)

@@ -1,0 +1,98 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Jinja extension of the template: literal answers, the naming rule, and safe encoders.
+
+Cookiecutter renders every answer that arrives as a default, with ``--no-input`` or as extra
+context (``key=value``, the API, ``cruft update``) as a Jinja template, in an environment that
+is not sandboxed: ``{{ 7*7 }}`` would become 49 and a BibTeX title could run Python. This
+extension makes such answers literal text, and computes everything derived from them with
+``dlc_common.answers``, the tested Python that also backs ``dlc new``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, pass_context
+from jinja2.ext import Extension
+from jinja2.runtime import Context
+
+# The template always uses the naming rule of its own checkout, whatever is installed.
+_TEMPLATE_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(_TEMPLATE_DIR.parent))
+
+from dlc_common import answers as _answers  # noqa: E402
+
+# The template's own computed values: the only strings rendered as Jinja while answering.
+_OWN = {
+    value
+    for key, value in json.loads((_TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8")).items()
+    if key.startswith("__") and isinstance(value, str)
+}
+
+
+def _rendering_an_answer() -> bool:
+    """Is cookiecutter rendering an answer (rather than a file, a path or a hook)?"""
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "render_variable" and frame.f_globals.get("__name__") == (
+            "cookiecutter.prompt"
+        ):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _stop(error: _answers.AnswerError) -> Exception:
+    # Cookiecutter prints FailedHookException's message and exits 1 without a traceback, and
+    # nothing has been written yet at this point: answers are checked before generation.
+    from cookiecutter.exceptions import FailedHookException
+
+    return FailedHookException(str(error))
+
+
+def _answers_of(cookiecutter: Any) -> dict[str, Any]:
+    return {k: v for k, v in dict(cookiecutter).items() if not k.startswith("_")}
+
+
+def derive(cookiecutter: Any) -> dict[str, Any]:
+    """All derived values for these answers; a bad answer stops the bake with its fix."""
+    try:
+        return _answers.derive(_answers_of(cookiecutter))
+    except _answers.AnswerError as error:
+        raise _stop(error) from None
+
+
+class DlcExtension(Extension):
+    """Literal encoders as filters (``toml_str``, ``yaml_str``, ...); ``dlc()``: derived values."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        self._literals: list[str] = []
+        environment.filters.update(
+            toml_str=_answers.toml_str,
+            yaml_str=_answers.yaml_str,
+            json_str=_answers.json_str,
+            py_str=_answers.py_str,
+            dlc_repo_name=lambda c: derive(c)["repo_name"],
+            dlc_package_name=lambda c: derive(c)["package_name"],
+            answers_json=lambda c: json.dumps(_answers_of(c), ensure_ascii=False, indent=2),
+        )
+        environment.globals["_dlc_literal"] = self._literals.__getitem__
+        environment.globals["dlc"] = _dlc
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        """Turn an answer into a template that prints it verbatim."""
+        if name is None and source not in _OWN and _rendering_an_answer():
+            self._literals.append(source)
+            return f"{{{{ _dlc_literal({len(self._literals) - 1}) }}}}"
+        return source
+
+
+@pass_context
+def _dlc(context: Context) -> dict[str, Any]:
+    return derive(context["cookiecutter"])

@@ -1,0 +1,70 @@
+# SPDX-FileCopyrightText: {{ dlc().copyright }}
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Sessions: ``nox -s test replicate`` runs the tests, then the smoke replication.
+
+``nox -s replicate -- --profile paper`` runs the full replication and writes the report.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["lint", "test", "replicate", "notebook"]
+
+PACKAGE = {{ dlc().package_name | py_str }}
+PYTHON = {{ dlc().python_version | py_str }}
+LINT_TOOLS = ["black==26.10.1", "ruff==0.17.6"]
+
+
+def install(session: nox.Session, extras: str) -> None:
+    """Install this repository with its pinned TensorFlow and dlc-common.
+
+    DLC_COMMON_SOURCE (a path or URL of dlc-template) installs dlc-common from there instead
+    of the package index, for testing the template against its own checkout.
+    """
+    source = os.environ.get("DLC_COMMON_SOURCE")
+    session.install(*([source] if source else []), "-e", f".[{extras}]")
+
+
+@nox.session(python=PYTHON)
+def test(session: nox.Session) -> None:
+    """Run the tests (arguments after -- go to pytest)."""
+    install(session, "cpu,dev")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def replicate(session: nox.Session) -> None:
+    """Replicate: the smoke profile by default, ``-- --profile paper`` for the real run."""
+    install(session, "cpu")
+    args = session.posargs or ["--profile", "smoke"]
+    session.run("python", "-m", PACKAGE, "replicate", *args)
+
+
+@nox.session(python=PYTHON)
+def notebook(session: nox.Session) -> None:
+    """Run the notebook top to bottom in a fresh kernel (outputs are not saved)."""
+    install(session, "cpu,dev")
+    for path in sorted(Path("notebooks").glob("*.ipynb")):
+        session.log(f"running {path}")
+        session.run(
+            "python",
+            "-c",
+            "import sys, nbformat; from nbclient import NotebookClient\n"
+            "nb = nbformat.read(sys.argv[1], as_version=4)\n"
+            "NotebookClient(nb, timeout=900, kernel_name='python3',\n"
+            "               resources={'metadata': {'path': '.'}}).execute()\n",
+            str(path),
+        )
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Check formatting, lint, licence headers and dependency licences."""
+    session.install(*LINT_TOOLS)
+    session.run("black", "--check", "--diff", ".")
+    session.run("ruff", "check", ".")
