@@ -25,7 +25,6 @@ from dlc_common.naming import (
     package_name,
     parse_authors,
     parse_counter,
-    parse_name,
     parse_year,
     repo_name,
 )
@@ -134,8 +133,10 @@ def _participant(answers: Mapping[str, Any]) -> dict[str, Any]:
         raise NamingError(
             "github_user", f"{github!r} is not a GitHub account name; write e.g. ada-lovelace"
         )
-    person = _Person.of(parse_name(name))
-    return {"name": name, "email": email, "github": github, "cff": person.cff()}
+    # A participant's name is plain text, not BibTeX: no braces or LaTeX to interpret.
+    given, _, family = name.rpartition(" ")
+    person = {"family-names": family, **({"given-names": given} if given else {})}
+    return {"name": name, "email": email, "github": github, "cff": person}
 
 
 def derive(answers: Mapping[str, Any], today: date | None = None) -> dict[str, Any]:
@@ -274,5 +275,7 @@ def json_str(value: object) -> str:
 
 
 def py_str(value: object) -> str:
-    """A Python literal holding ``value`` exactly."""
+    """A Python literal holding ``value`` exactly (double-quoted, as black writes strings)."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a Python literal too
     return repr(value)
