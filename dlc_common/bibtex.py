@@ -4,9 +4,7 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlc_common.latex import latex_to_unicode
@@ -27,14 +25,17 @@ class BibTeXError(ValueError):
     """A BibTeX file or entry that cannot be used, with what to do about it."""
 
 
-@dataclass
 class Entry:
     """One BibTeX entry: its type, citation key and raw field values (braces kept)."""
 
-    type: str
-    key: str
-    fields: dict[str, str] = field(default_factory=dict)
-    line: int = 0
+    def __init__(self, type: str, key: str, fields: dict[str, str] | None = None, line: int = 0):
+        self.type = type
+        self.key = key
+        self.fields: dict[str, str] = fields if fields is not None else {}
+        self.line = line
+
+    def __repr__(self) -> str:
+        return f"Entry({self.type!r}, {self.key!r}, line={self.line})"
 
     def text(self, name: str) -> str | None:
         """The field as plain Unicode text (LaTeX decoded, braces dropped), or None."""
@@ -203,6 +204,8 @@ def find_entry(entries: list[Entry], key: str, source: str = "the file") -> Entr
     folded = {entry.key.lower(): entry for entry in entries}
     if key.lower() in folded:
         return folded[key.lower()]
+    import difflib
+
     close = difflib.get_close_matches(key, [e.key for e in entries], n=3)
     hint = (
         f"; did you mean {', '.join(close)}?"

@@ -20,15 +20,20 @@ class UsageError(Exception):
 
 
 def _cmd_name(args: argparse.Namespace) -> int:
-    from dlc_common.bibtex import BibTeXError, find_entry, read_bibtex
     from dlc_common.naming import NamingError, name_from_entry, repo_name
 
-    try:
-        if args.bibtex is None:
-            if args.year is None:
-                raise UsageError("give AUTHORS and YEAR, or --bibtex FILE [KEY]")
+    if args.bibtex is None:
+        if args.year is None:
+            raise UsageError("give AUTHORS and YEAR, or --bibtex FILE [KEY]")
+        try:
             print(repo_name(args.authors, args.year, args.counter))
-            return 0
+        except NamingError as exc:
+            print(f"dlc name: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    from dlc_common.bibtex import BibTeXError, find_entry, read_bibtex
+
+    try:
         if args.year is not None:
             raise UsageError("with --bibtex FILE give at most one citation KEY")
         entries = read_bibtex(args.bibtex)

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
-from dlc_common.bibtex import Entry
 from dlc_common.latex import fold_ascii, latex_to_unicode
+
+if TYPE_CHECKING:  # the naming rule must stay cheap to import
+    from dlc_common.bibtex import Entry
 
 __all__ = [
     "MAX_LENGTH",
@@ -54,8 +56,7 @@ class NamingError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Author:
+class Author(NamedTuple):
     """One parsed author name (BibTeX parts, LaTeX not yet decoded)."""
 
     first: str
