@@ -66,7 +66,8 @@ def finish(project_dir: str | Path, answers: Mapping[str, Any], template_dir: st
         "checkout": None,
         "context": {"cookiecutter": {**answers, "_template": url}},
         "directory": "template",
-        "skip": [".git", "report", "runs"],
+        # What `cruft update` must leave alone: git's own files, the replication's results.
+        "skip": [".git", ".cruft.json", "report", "runs"],
     }
     text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
     (project / ".cruft.json").write_text(text, encoding="utf-8")

@@ -84,6 +84,8 @@ class DlcExtension(Extension):
         )
         environment.globals["_dlc_literal"] = self._literals.__getitem__
         environment.globals["dlc"] = _dlc
+        # Where this template lives; cookiecutter's _repo_dir is missing under cruft update.
+        environment.globals["dlc_template_dir"] = str(_TEMPLATE_DIR)
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         """Turn an answer into a template that prints it verbatim."""

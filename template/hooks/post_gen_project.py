@@ -4,8 +4,8 @@
 # dlc_common.bake.finish, from the template's own checkout; answers arrive as JSON literals.
 import sys
 
-sys.path.insert(0, {{ (cookiecutter._repo_dir ~ "/..") | py_str }})
+sys.path.insert(0, {{ (dlc_template_dir ~ "/..") | py_str }})
 from dlc_common.bake import finish  # noqa: E402
 
 answers = {{ cookiecutter | answers_json | py_str }}
-sys.exit(finish(".", __import__("json").loads(answers), {{ cookiecutter._repo_dir | py_str }}))
+sys.exit(finish(".", __import__("json").loads(answers), {{ dlc_template_dir | py_str }}))
