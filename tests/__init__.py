@@ -1,0 +1,2 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
