@@ -28,10 +28,11 @@ CLEAN_CONFIG = """\
 class Repo:
     """A git repository in a temporary folder, with helpers to write, stage and commit."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, init: bool = True) -> None:
         self.path = path
-        path.mkdir(parents=True, exist_ok=True)
-        self.git("init", "-q")
+        if init:
+            path.mkdir(parents=True, exist_ok=True)
+            self.git("init", "-q")
 
     def git(self, *args: str, check: bool = True) -> str:
         """Run git in the repository and return its output."""
