@@ -153,9 +153,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     limits = limits_from(parser, args)
     base = args.base or os.environ.get("PRE_COMMIT_FROM_REF") or None
-    head = args.head or os.environ.get("PRE_COMMIT_TO_REF") or "HEAD"
-    # pre-commit gives no range for a push that creates the remote's history: all of it is new.
+    head = args.head or os.environ.get("PRE_COMMIT_TO_REF")
+    # pre-commit gives no range for a push that creates the remote's history (all of it is
+    # new), only the local ref being pushed, as typed: "main", "HEAD~1".
     pushing_everything = "PRE_COMMIT_REMOTE_BRANCH" in os.environ and base is None
+    if head is None:
+        head = (os.environ.get("PRE_COMMIT_LOCAL_BRANCH") if pushing_everything else None) or "HEAD"
     if args.all and args.base:
         parser.error("give either --base or --all")
     if base is None and not (args.all or pushing_everything):

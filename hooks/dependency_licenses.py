@@ -329,7 +329,8 @@ def check(
         elif verdict.category == Category.STRONG_COPYLEFT:
             failures.append(
                 f"{what}\n    A strong-copyleft dependency is not allowed (the program's rule): "
-                "replace it, or drop the dependency that pulls it in."
+                "replace it, or drop the dependency that pulls it in. Only a reviewed entry "
+                f"naming its exact licence lets it pass (as for dlc-common itself):\n{_entry(item)}"
             )
         else:
             failures.append(
@@ -351,7 +352,8 @@ def check(
             print(f"{PROG}: note: {entry.line}: {entry.package} is not a dependency here")
     permissive = sum(f.info.verdict.category == Category.PERMISSIVE for f in found)
     summary = (
-        f"{PROG}: {len(found)} distributions checked in {python}: {permissive} permissive, "
+        f"{PROG}: {len(found)} distribution{'s' * (len(found) != 1)} checked in {python}: "
+        f"{permissive} permissive, "
         f"{len(used)} on the allow-list, {len(failures)} problem{'s' * (len(failures) != 1)}."
     )
     if failures:

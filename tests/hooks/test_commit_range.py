@@ -145,6 +145,10 @@ def test_first_push_checks_the_whole_history_but_not_the_root(
     status, output = run(capsys)
     assert status == 1
     assert "3 commits checked (the first commit skipped): 1 over the limit" in output
+    # Pushing an older commit: the history up to that commit only.
+    monkeypatch.setenv("PRE_COMMIT_LOCAL_BRANCH", "HEAD~2")
+    status, output = run(capsys)
+    assert status == 0 and "1 commit checked (the first commit skipped)" in output
     monkeypatch.delenv("PRE_COMMIT_REMOTE_BRANCH")
     assert run(capsys, "--all")[0] == 1
 
