@@ -49,3 +49,26 @@ def git_path(name: str, cwd: Path) -> Path:
     """The path of a file inside the repository's git directory (``MERGE_HEAD``)."""
     out = os.fsdecode(git("rev-parse", "--git-path", name, cwd=cwd).rstrip(b"\n"))
     return cwd / out  # relative results are relative to cwd; absolute ones stay as they are
+
+
+def commit_state(cwd: Path | str | None = None) -> tuple[Path, Path, str | None]:
+    """(working tree root, path of MERGE_HEAD, hash of HEAD or None) in one git call.
+
+    A hook runs on every commit: each git process costs milliseconds, so ask once.
+    """
+    here = Path.cwd() if cwd is None else Path(cwd)
+    result = subprocess.run(
+        [
+            *("git", "rev-parse", "--show-toplevel", "--git-path", "MERGE_HEAD"),
+            *("--verify", "-q", "HEAD^{commit}"),
+        ],
+        cwd=here,
+        capture_output=True,
+        check=False,
+    )
+    out = result.stdout.decode(errors="surrogateescape").splitlines()
+    if len(out) < 2:
+        message = result.stderr.decode(errors="replace").strip()
+        raise GitError(f"not inside a git working tree ({message})")
+    head = out[2] if result.returncode == 0 and len(out) > 2 else None
+    return Path(out[0]), here / out[1], head

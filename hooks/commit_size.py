@@ -11,16 +11,14 @@ cells' sources, never outputs or metadata. Merge commits and the first commit ar
 from __future__ import annotations
 
 import argparse
-import difflib
 import fnmatch
-import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlc_hooks._git import GitError, git, git_path, resolve, toplevel
+from dlc_hooks._git import GitError, commit_state, git
 
 PROG = "dlc-check-commit-size"
 MAX_LINES = 400
@@ -164,6 +162,8 @@ def _parse(out: bytes) -> list[FileChange]:
 
 def _cell_lines(blob: bytes) -> list[tuple[str, str]] | None:
     """A notebook as (kind, text) lines: a marker per cell, then its source lines."""
+    import json  # only when a notebook changed: every import costs start-up time
+
     try:
         notebook = json.loads(blob)
         cells = notebook["cells"] if "cells" in notebook else notebook["worksheets"][0]["cells"]
@@ -183,6 +183,8 @@ def _count_notebooks(changes: list[FileChange], repo: Path) -> None:
     notebooks = [c for c in changes if c.path.endswith(".ipynb") and c.kind == "text"]
     if not notebooks:
         return
+    import difflib
+
     null = "0" * 40
     wanted = sorted({b for c in notebooks for b in (c.old_blob, c.new_blob) if b != null})
     out = git("cat-file", "--batch", cwd=repo, stdin="".join(f"{b}\n" for b in wanted).encode())
@@ -360,14 +362,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     limits = limits_from(parser, args)
     try:
-        repo = toplevel()
-        head = resolve("HEAD", repo)
+        repo, merge_head, head = commit_state()
         if head is None:
             # The root commit is a project's starting point (a generated template), not a
             # change to review.
             print(f"{PROG}: the first commit of a repository is not checked")
             return 0
-        if git_path("MERGE_HEAD", repo).exists():
+        if merge_head.exists():
             print(f"{PROG}: a merge commit is not checked (its changes were reviewed already)")
             return 0
         change = measure(repo, head, None, limits)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -201,7 +202,10 @@ def declared_dependencies(pyproject: Path, extras: Sequence[str] | None) -> tupl
 def inspect_environment(python: str | None) -> dict[str, Any]:
     """Installed distributions and marker values of an interpreter (this one if None)."""
     if python is None:
-        return _environment.collect()
+        # The current directory is on sys.path under `python -m`; its stray *.egg-info
+        # folders are not installed distributions.
+        here = ("", os.getcwd())
+        return _environment.collect([p for p in sys.path if p not in here])
     source = Path(_environment.__file__).read_text(encoding="utf-8")
     try:
         result = subprocess.run(

@@ -401,3 +401,54 @@ def test_metadata_precedence(
 ) -> None:
     info = classify_metadata(expression, classifiers, license)
     assert (info.verdict.category, info.source) == (category, source)
+
+
+def test_egg_info_and_folded_licence_fields_are_read(
+    repo: Repo, site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.add("fake-folded", license=MIT_TEXT)
+    egg = site.path / "fake_egg-2.0.egg-info"
+    egg.mkdir()
+    (egg / "PKG-INFO").write_text("Metadata-Version: 1.2\nName: fake-egg\nVersion: 2.0\n")
+    (egg / "requires.txt").write_text(
+        "fake-folded\n\n[gpl]\nfake-gpl\n\n[:python_version < '3']\nfake-py2\n"
+    )
+    site.add("fake-gpl", expression="GPL-3.0-only")
+    project(repo, ["fake-egg"])
+    status, output = run(capsys, "-v")
+    assert status == 1  # fake-egg declares no licence
+    assert "fake-folded 1.0: permissive: MIT License (MIT) [License]" in output
+    assert "fake-egg 2.0: unknown: no licence metadata" in output
+    assert "fake-gpl" not in output and "fake-py2" not in output
+    project(repo, ["fake-egg[gpl]"])
+    status, output = run(capsys)
+    assert "fake-gpl 1.0: strong copyleft: GPL-3.0-only (GPL)" in output
+
+
+def test_metadata_is_read_as_importlib_metadata_reads_it() -> None:
+    """The fast reader agrees with the standard library on every installed distribution."""
+    from importlib import metadata
+
+    from dlc_hooks._environment import distributions
+
+    compared = 0
+    folders = {str(Path(str(dist.locate_file(""))).resolve()) for dist in metadata.distributions()}
+    for folder in sorted(folders):
+        ours = {d["name"]: d for d in distributions([folder])}
+        for dist in metadata.distributions(path=[folder]):
+            meta = dist.metadata
+            mine = ours[meta["Name"]]
+            assert (mine["version"], mine["license_expression"], mine["classifiers"]) == (
+                meta["Version"],
+                meta.get("License-Expression"),
+                meta.get_all("Classifier") or [],
+            ), meta["Name"]
+            if mine["requires"] != (dist.requires or []):
+                # egg-info sections become markers: the same, up to parentheses and spaces
+                def squash(items: list[str]) -> list[str]:
+                    return ["".join(c for c in r if c not in "() ") for r in items]
+
+                assert squash(mine["requires"]) == squash(dist.requires or []), meta["Name"]
+            assert (mine["license"] or "").split() == (meta.get("License") or "").split()
+            compared += 1
+    assert compared >= 10  # pytest, pre-commit, uv and their dependencies at least
