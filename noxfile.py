@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -27,3 +29,14 @@ def test(session: nox.Session) -> None:
     """Run the test suite; extra arguments go to pytest (``nox -s test -- -k naming``)."""
     session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Run every benchmark in benchmarks/ and print its figures (never a pass/fail timing)."""
+    session.install(".[test]")  # a regular install: what a participant's `dlc` command costs
+    # bench_hooks.py compares the hooks with pre-commit-hooks' check-added-large-files.
+    session.install("pre-commit-hooks==6.0.0")
+    for script in sorted(Path("benchmarks").glob("bench_*.py")):
+        session.log(f"== {script.name}")
+        session.run("python", str(script), *session.posargs)
