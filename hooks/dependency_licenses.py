@@ -344,8 +344,9 @@ def check(
     for requirement, path in missing:
         failures.append(
             f"{requirement.text}: declared by {' -> '.join(path)} but not installed in {python}, "
-            "so its licence cannot be read. Run the check in the project's environment "
-            "(pass --python PATH), or name the extras installed there (--extra NAME)."
+            "so its licence cannot be read. Run the check in the project's environment: "
+            "install it there, point at it (--python PATH; a .venv in the project is found by "
+            "itself), or name only the extras installed there (--extra NAME)."
         )
     if used:
         listed = ", ".join(f"{item.name} ({item.info.verdict.category.label})" for item, _ in used)
