@@ -33,8 +33,9 @@ def parse_headers(text: str) -> dict:
     fields: dict = {key: [] for key in MULTIPLE}
     folding = False  # inside the first License field, whose text may span folded lines
     for line in text.splitlines():
-        if not line.strip():
-            break  # the description (message body) follows the first empty line
+        if not line:
+            break  # the body (description) follows the first empty line; a line of spaces
+            # only is a folded continuation (matplotlib's License field has many)
         if line[0] in " \t":
             if folding:
                 fields["License"] += "\n" + line.strip()

@@ -341,12 +341,13 @@ def check(
                 f"{what}\n    {verdict.category.label.capitalize()} licences pass only with a "
                 f"reviewed entry in {allow_list.name}, such as:\n{_entry(item)}"
             )
-    for requirement, path in missing:
+    if missing:
+        listed = "".join(f"\n    {r.text}  (from {' -> '.join(path)})" for r, path in missing)
         failures.append(
-            f"{requirement.text}: declared by {' -> '.join(path)} but not installed in {python}, "
-            "so its licence cannot be read. Run the check in the project's environment: "
-            "install it there, point at it (--python PATH; a .venv in the project is found by "
-            "itself), or name only the extras installed there (--extra NAME)."
+            f"not installed in {python}, so their licences cannot be read:{listed}\n"
+            "    Run the check in the project's environment: install them there, point at it "
+            "(--python PATH; a .venv in the project is found by itself), or name only the "
+            "extras installed there (--extra NAME)."
         )
     if used:
         listed = ", ".join(f"{item.name} ({item.info.verdict.category.label})" for item, _ in used)

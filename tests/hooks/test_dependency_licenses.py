@@ -296,8 +296,8 @@ def test_extras_markers_and_the_projects_own_name(
     status, output = run(capsys)
     assert status == 1
     assert (
-        "fake-cuda-only: declared by extra 'gpu' but not installed in "
-        f"{sys.executable}, so its licence cannot be read"
+        f"not installed in {sys.executable}, so their licences cannot be read:\n"
+        "    fake-cuda-only  (from extra 'gpu')\n"
     ) in output
     assert "--extra NAME" in output
 
@@ -414,8 +414,18 @@ def test_egg_info_and_folded_licence_fields_are_read(
         "fake-folded\n\n[gpl]\nfake-gpl\n\n[:python_version < '3']\nfake-py2\n"
     )
     site.add("fake-gpl", expression="GPL-3.0-only")
-    project(repo, ["fake-egg"])
+    # A whole licence text in License, folded with lines of spaces, then the classifiers.
+    site.add(
+        "fake-pasted",
+        license="License agreement for fake\n=====\n\n1. Terms.\n\n2. More terms.",
+        classifiers=["License :: OSI Approved :: Python Software Foundation License"],
+    )
+    project(repo, ["fake-egg", "fake-pasted"])
     status, output = run(capsys, "-v")
+    assert (
+        "fake-pasted 1.0: permissive: Python Software Foundation License (PSF) [classifiers]"
+        in (output)
+    )
     assert status == 1  # fake-egg declares no licence
     assert "fake-folded 1.0: permissive: MIT License (MIT) [License]" in output
     assert "fake-egg 2.0: unknown: no licence metadata" in output
