@@ -184,22 +184,22 @@ def _misplaced(path: str, lines: list[bytes], tag: str) -> Problem:
     return Problem(path, None, f"no {tag} in the header", fixable=True)
 
 
-def check_source(path: Path, data: bytes, expected: Expected) -> tuple[list[Problem], int]:
-    """Problems of a file that carries its own header; also where --fix would insert one."""
+def check_source(path: Path, data: bytes, expected: Expected) -> list[Problem]:
+    """Problems of a file that carries its own header."""
     bom = data.startswith(b"\xef\xbb\xbf")
     lines = data[3 if bom else 0 :].splitlines(keepends=True)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        return [Problem(str(path), None, "not UTF-8 text: cannot check its header")], 0
-    insert_at, found = _header(lines)
+        return [Problem(str(path), None, "not UTF-8 text: cannot check its header")]
+    _, found = _header(lines)
     problems = [
         _misplaced(str(path), lines, tag)
         for tag in (COPYRIGHT_TAG, LICENSE_TAG)
         if tag not in found
     ]
     problems.extend(check_tags(str(path), found, expected))
-    return problems, insert_at
+    return problems
 
 
 def fix_source(path: Path, data: bytes, copyright_text: str, expected: Expected) -> bytes:
@@ -354,11 +354,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = path.read_bytes()
         try:
             if uses_hash_comments(path, data[:5]):
-                found, _ = check_source(path, data, expected)
+                found = check_source(path, data, expected)
                 if args.fix and copyright_text and any(p.fixable for p in found):
                     path.write_bytes(fix_source(path, data, copyright_text, expected))
                     fixed.append(str(path))
-                    found, _ = check_source(path, path.read_bytes(), expected)
+                    found = check_source(path, path.read_bytes(), expected)
             else:
                 found = check_companion(path, root, expected)
                 if args.fix and copyright_text and any(p.fixable for p in found):
