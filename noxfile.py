@@ -35,6 +35,8 @@ def test(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Run every benchmark in benchmarks/ and print its figures (never a pass/fail timing)."""
     session.install(".[test]")  # a regular install: what a participant's `dlc` command costs
+    # bench_hooks.py compares the hooks with pre-commit-hooks' check-added-large-files.
+    session.install("pre-commit-hooks==6.0.0")
     for script in sorted(Path("benchmarks").glob("bench_*.py")):
         session.log(f"== {script.name}")
         session.run("python", str(script), *session.posargs)

@@ -1,0 +1,74 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Running git for the hooks, whatever the user's git configuration says."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+# The empty tree: what a repository with no commits yet is compared against.
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+class GitError(Exception):
+    """A git command failed; the message says which and why."""
+
+
+def git(*args: str, cwd: Path | str | None = None, stdin: bytes | None = None) -> bytes:
+    """Run git and return its standard output; raise GitError if it fails."""
+    result = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
+    if result.returncode != 0:
+        message = result.stderr.decode(errors="replace").strip() or f"exit {result.returncode}"
+        raise GitError(f"git {' '.join(args[:3])}: {message}")
+    return result.stdout
+
+
+def toplevel(cwd: Path | str | None = None) -> Path:
+    """The root of the working tree that contains ``cwd``."""
+    try:
+        out = git("rev-parse", "--show-toplevel", cwd=cwd)
+    except GitError as exc:
+        raise GitError(f"not inside a git working tree ({exc})") from None
+    return Path(os.fsdecode(out.rstrip(b"\n")))
+
+
+def resolve(rev: str, cwd: Path) -> str | None:
+    """The full hash of the commit ``rev`` names, or None if there is none."""
+    result = subprocess.run(
+        ["git", "rev-parse", "-q", "--verify", "--end-of-options", f"{rev}^{{commit}}"],
+        cwd=cwd,
+        capture_output=True,
+        check=False,
+    )
+    return result.stdout.decode().strip() if result.returncode == 0 else None
+
+
+def git_path(name: str, cwd: Path) -> Path:
+    """The path of a file inside the repository's git directory (``MERGE_HEAD``)."""
+    out = os.fsdecode(git("rev-parse", "--git-path", name, cwd=cwd).rstrip(b"\n"))
+    return cwd / out  # relative results are relative to cwd; absolute ones stay as they are
+
+
+def commit_state(cwd: Path | str | None = None) -> tuple[Path, Path, str | None]:
+    """(working tree root, path of MERGE_HEAD, hash of HEAD or None) in one git call.
+
+    A hook runs on every commit: each git process costs milliseconds, so ask once.
+    """
+    here = Path.cwd() if cwd is None else Path(cwd)
+    result = subprocess.run(
+        [
+            *("git", "rev-parse", "--show-toplevel", "--git-path", "MERGE_HEAD"),
+            *("--verify", "-q", "HEAD^{commit}"),
+        ],
+        cwd=here,
+        capture_output=True,
+        check=False,
+    )
+    out = result.stdout.decode(errors="surrogateescape").splitlines()
+    if len(out) < 2:
+        message = result.stderr.decode(errors="replace").strip()
+        raise GitError(f"not inside a git working tree ({message})")
+    head = out[2] if result.returncode == 0 and len(out) > 2 else None
+    return Path(out[0]), here / out[1], head
