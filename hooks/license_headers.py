@@ -208,16 +208,19 @@ def fix_source(path: Path, data: bytes, copyright_text: str, expected: Expected)
     lines = data[len(bom) :].splitlines(keepends=True)
     insert_at, found = _header(lines)
     newline = b"\r\n" if lines and lines[0].endswith(b"\r\n") else b"\n"
-    if lines and not lines[-1].endswith((b"\n", b"\r")) and insert_at >= len(lines):
-        lines[-1] += newline  # a shebang-only file without a final newline
     copyright_line = f"# {COPYRIGHT_TAG}: {copyright_text}".encode() + newline
     license_line = f"# {LICENSE_TAG}: {expected.expression}".encode() + newline
     if COPYRIGHT_TAG in found and LICENSE_TAG not in found:
-        lines.insert(found[COPYRIGHT_TAG][0], license_line)
+        at, new = found[COPYRIGHT_TAG][0], [license_line]
     elif LICENSE_TAG in found and COPYRIGHT_TAG not in found:
-        lines.insert(found[LICENSE_TAG][0] - 1, copyright_line)
+        at, new = found[LICENSE_TAG][0] - 1, [copyright_line]
     elif not found:
-        lines[insert_at:insert_at] = [copyright_line, license_line]
+        at, new = insert_at, [copyright_line, license_line]
+    else:
+        return data
+    if at > 0 and not lines[at - 1].endswith((b"\n", b"\r")):
+        lines[at - 1] += newline  # the line before ends the file without a newline
+    lines[at:at] = new
     return bom + b"".join(lines)
 
 

@@ -112,6 +112,9 @@ def test_fix_keeps_shebang_encoding_line_and_crlf(
     assert (
         (project.path / "bom.py").read_bytes().startswith(b"\xef\xbb\xbf# SPDX-FileCopyrightText: ")
     )
+    project.write("no_final_newline.py", b"x = 1")
+    assert run(capsys, "--fix", "no_final_newline.py")[0] == 1
+    assert (project.path / "no_final_newline.py").read_bytes().endswith(b"\nx = 1")
     project.write("empty.py", b"")
     assert run(capsys, "--fix", "empty.py")[0] == 1
     assert run(capsys, "empty.py", "bom.py", "bare.sh", "tool.py") == (0, "")
@@ -122,12 +125,16 @@ def test_fix_adds_only_the_missing_line_next_to_the_present_one(
 ) -> None:
     project.write("a.py", "# SPDX-FileCopyrightText: 2020 Ada\nx = 1\n")
     project.write("b.py", "# SPDX-License-Identifier: GPL-3.0-or-later\nx = 1\n")
+    project.write("c.py", "# SPDX-FileCopyrightText: 2020 Ada")  # no final newline
     status, output = run(capsys, "a.py", "b.py")
     assert status == 1
     assert "a.py: no SPDX-License-Identifier" in output
     assert "b.py: no SPDX-FileCopyrightText" in output
     assert "a.py: no SPDX-FileCopyrightText" not in output
-    run(capsys, "--fix", "a.py", "b.py")
+    run(capsys, "--fix", "a.py", "b.py", "c.py")
+    assert (project.path / "c.py").read_text() == (
+        "# SPDX-FileCopyrightText: 2020 Ada\n# SPDX-License-Identifier: GPL-3.0-or-later\n"
+    )
     assert (project.path / "a.py").read_text() == (
         "# SPDX-FileCopyrightText: 2020 Ada\n# SPDX-License-Identifier: GPL-3.0-or-later\nx = 1\n"
     )
