@@ -86,6 +86,7 @@ class DlcExtension(Extension):
         environment.globals["dlc"] = _dlc
         # Where this template lives; cookiecutter's _repo_dir is missing under cruft update.
         environment.globals["dlc_template_dir"] = str(_TEMPLATE_DIR)
+        environment.globals["dlc_shared_file"] = _shared_file
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         """Turn an answer into a template that prints it verbatim."""
@@ -93,6 +94,11 @@ class DlcExtension(Extension):
             self._literals.append(source)
             return f"{{{{ _dlc_literal({len(self._literals) - 1}) }}}}"
         return source
+
+
+def _shared_file(relative: str) -> str:
+    """A file of the template's repository, verbatim: one copy for the repository and its bakes."""
+    return (_TEMPLATE_DIR.parent / relative).read_text(encoding="utf-8")
 
 
 @pass_context

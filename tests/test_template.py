@@ -62,6 +62,7 @@ def expected_files(repo: str) -> set[str]:
     """The exact file set of a freshly baked repository."""
     return {
         ".cruft.json",
+        ".dlc-licenses.toml",
         ".gitattributes",
         ".github/pull_request_template.md",
         ".github/workflows/ci.yml",

@@ -8,26 +8,38 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "test", "replicate", "notebook"]
+nox.options.sessions = ["lint", "licenses", "test", "replicate", "notebook"]
 
 PACKAGE = {{ dlc().package_name | py_str }}
 PYTHON = {{ dlc().python_version | py_str }}
 LINT_TOOLS = ["black==26.10.1", "ruff==0.17.6"]
 
 
-def install(session: nox.Session, extras: str) -> None:
+def install(session: nox.Session, extras: str = "") -> None:
     """Install this repository with its pinned TensorFlow and dlc-common.
 
     DLC_COMMON_SOURCE (a path or URL of dlc-template) installs dlc-common from there instead
     of the package index, for testing the template against its own checkout.
     """
     source = os.environ.get("DLC_COMMON_SOURCE")
-    session.install(*([source] if source else []), "-e", f".[{extras}]")
+    target = f".[{extras}]" if extras else "."
+    session.install(*([source] if source else []), "-e", target)
+
+
+def tracked_files() -> list[str]:
+    """The files git tracks (all files, outside git), for the licence-header check."""
+    try:
+        listing = subprocess.run(["git", "ls-files"], capture_output=True, text=True, check=True)
+        return listing.stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        skip = {".git", ".nox", ".venv", "runs", "build", "dist"}
+        return [str(p) for p in Path(".").rglob("*") if p.is_file() and not skip & set(p.parts)]
 
 
 @nox.session(python=PYTHON)
@@ -64,7 +76,23 @@ def notebook(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Check formatting, lint, licence headers and dependency licences."""
+    """Check formatting (black), lint (ruff) and the SPDX licence header of every file."""
+    install(session)
     session.install(*LINT_TOOLS)
     session.run("black", "--check", "--diff", ".")
     session.run("ruff", "check", ".")
+    session.run("dlc-check-license-headers", *tracked_files())
+
+
+@nox.session(python=PYTHON)
+def licenses(session: nox.Session) -> None:
+    """Check the licences of every installed dependency (no strong copyleft)."""
+    install(session, "cpu,dev")
+    session.run("dlc-check-dependency-licenses", "--extra", "cpu", "--extra", "dev")
+
+
+@nox.session(python=PYTHON)
+def commits(session: nox.Session) -> None:
+    """Check the size of every commit since a base: ``nox -s commits -- --base origin/main``."""
+    install(session)
+    session.run("dlc-check-commit-range", *session.posargs)
