@@ -157,7 +157,12 @@ def _parse_claim(where: str, table: Any, index: int) -> Claim:
 def load_claims(path: str | Path) -> Claims:
     """Read and check a claims file; errors name the claim and the field."""
     path = Path(path)
-    data = read_toml(path, "claims file (claims.toml)")
+    try:
+        data = read_toml(path, "claims file (claims.toml)")
+    except ClaimsError:
+        raise
+    except ConfigError as exc:
+        raise ClaimsError(str(exc)) from None
     for key in data:
         if key not in _TOP_LEVEL:
             close = difflib.get_close_matches(key, sorted(_TOP_LEVEL), n=1)

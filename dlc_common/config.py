@@ -87,6 +87,8 @@ def _type_name(value: Any) -> str:
 
 def _coerce(key: str, value: Any, like: Any, source: str) -> Any:
     """``value`` converted to the type of ``like``, or a ConfigError that says what to write."""
+    if key == "seeds":
+        return value  # a count or a list, either way: checked by _seed_list
     if isinstance(like, bool) or isinstance(value, bool):
         ok = isinstance(like, bool) and isinstance(value, bool)
     elif isinstance(like, float) and isinstance(value, int):
