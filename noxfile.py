@@ -25,5 +25,12 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def test(session: nox.Session) -> None:
     """Run the test suite; extra arguments go to pytest (``nox -s test -- -k naming``)."""
-    session.install("-e", ".[test]")
+    session.install("-e", ".[cpu,plots,test]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Print benchmark figures (engine overhead, input pipeline, import time); not run by CI."""
+    session.install("-e", ".[cpu]")
+    session.run("python", "benchmarks/bench_engine.py", *session.posargs)

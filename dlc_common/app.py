@@ -316,9 +316,7 @@ def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
         return EXIT_OK
     failed = [v for v in verdicts if v.status != REPRODUCED]
     for verdict in failed:
-        what = (
-            "make it judgeable (see above)" if verdict.status == NOT_JUDGED else "see the report"
-        )
+        what = "make it judgeable (see above)" if verdict.status == NOT_JUDGED else "see the report"
         print(f"claim {verdict.claim.id} {verdict.status}: {what}", file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
 

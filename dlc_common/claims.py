@@ -120,7 +120,7 @@ def _check_field(where: str, key: str, value: Any) -> Any:
             raise ClaimsError(f"{where}: {key}: expected a finite number, got {value!r}")
         return float(value)
     if not isinstance(value, str):
-        raise ClaimsError(f'{where}: {key}: expected a string in quotes, got {value!r}')
+        raise ClaimsError(f"{where}: {key}: expected a string in quotes, got {value!r}")
     return value
 
 

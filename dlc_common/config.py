@@ -111,7 +111,9 @@ def _example(like: Any) -> str:
     if isinstance(like, str):
         return like or "text"
     if isinstance(like, list):
-        return "[" + ", ".join(str(v).lower() if isinstance(v, bool) else repr(v) for v in like) + "]"
+        return (
+            "[" + ", ".join(str(v).lower() if isinstance(v, bool) else repr(v) for v in like) + "]"
+        )
     return repr(like)
 
 
@@ -152,7 +154,7 @@ def _load_profile(directory: Path, profile: str, seen: tuple[str, ...]) -> dict[
     if base is None:
         return values
     if not isinstance(base, str):
-        raise ConfigError(f"{path}: base: expected a profile name such as \"paper\", got {base!r}")
+        raise ConfigError(f'{path}: base: expected a profile name such as "paper", got {base!r}')
     merged = _load_profile(directory, base, (*seen, profile))
     for key, value in values.items():
         if key not in merged and key not in _ENGINE_DEFAULTS:

@@ -120,7 +120,9 @@ def pipeline(
     if cache:
         dataset = dataset.cache("" if cache is True else str(cache))
     if training:
-        dataset = dataset.shuffle(shuffle_buffer or 10_000, seed=seed, reshuffle_each_iteration=True)
+        dataset = dataset.shuffle(
+            shuffle_buffer or 10_000, seed=seed, reshuffle_each_iteration=True
+        )
     if map_fn is not None:
         dataset = dataset.map(map_fn, num_parallel_calls=AUTOTUNE, deterministic=True)
     dataset = dataset.batch(

@@ -36,6 +36,7 @@ __all__ = [
 README_START = "<!-- dlc:results:start -->"
 README_END = "<!-- dlc:results:end -->"
 _MARKERS = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.DOTALL)
+_METHOD = "The paper's model and training, re-implemented in Keras 3 on TensorFlow."
 _SYMBOL = {"reproduced": "✅ reproduced", "not reproduced": "❌ not reproduced"}
 
 
@@ -86,7 +87,9 @@ def results_table(verdicts: Sequence[Verdict], profile: str) -> str:
             f"{_cell(claim.target)} | {replication} | {interval} | {_cell(status)} |"
         )
     lines.append("")
-    lines.append(f"Profile `{profile}`; verdicts on the confidence interval of the mean over seeds.")
+    lines.append(
+        f"Profile `{profile}`; verdicts on the confidence interval of the mean over seeds."
+    )
     return "\n".join(lines)
 
 
@@ -132,7 +135,7 @@ def plot_claim(
     for seed, rows in sorted(histories.items()):
         points = [(r["epoch"], r[series]) for r in rows if r.get(series) is not None]
         if points:
-            epochs, values = zip(*points)
+            epochs, values = zip(*points, strict=True)
             axes.plot(epochs, values, linewidth=0.8, alpha=0.5, label=f"seed {seed}")
             curves.append(dict(points))
     if curves:
@@ -238,7 +241,7 @@ commit `{commit}`{dirty}. Do not edit: edit claims.toml and run `replicate` agai
 
 ### Methodology
 
-{_section(claims, "methodology", "The paper's model and training, re-implemented in Keras 3 on TensorFlow.")}
+{_section(claims, "methodology", _METHOD)}
 Each claim is judged on the {claims.confidence:.0%} confidence interval (Student's t) of the
 mean over {len(seed_metrics)} seeds; see the results below. Compute: {devices};
 {seconds / 60:.1f} minutes of training in total.

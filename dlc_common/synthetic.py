@@ -30,7 +30,9 @@ def spirals(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved 2-D spirals, one per class: not linearly separable, easy for a small MLP."""
     if n < classes or classes < 2:
-        raise ValueError(f"spirals: need classes >= 2 and n >= classes, got n={n}, classes={classes}")
+        raise ValueError(
+            f"spirals: need classes >= 2 and n >= classes, got n={n}, classes={classes}"
+        )
     rng = np.random.default_rng(seed)
     labels = np.arange(n) % classes
     radius = rng.uniform(0.05, 1.0, n)
@@ -68,9 +70,7 @@ def markov_sequences(
     return tokens[:, :-1], tokens[:, 1:], float(stationary @ row_entropy)
 
 
-def split(
-    *arrays: np.ndarray, validation: float = 0.1, test: float = 0.1, seed: int = 0
-) -> Split:
+def split(*arrays: np.ndarray, validation: float = 0.1, test: float = 0.1, seed: int = 0) -> Split:
     """Split arrays of equal length into train, validation and test parts (shuffled, seeded)."""
     if not arrays:
         raise ValueError("split: give at least one array")
@@ -78,7 +78,9 @@ def split(
     if any(len(a) != n for a in arrays):
         raise ValueError(f"split: arrays differ in length: {[len(a) for a in arrays]}")
     if validation < 0 or test < 0 or validation + test >= 1:
-        raise ValueError(f"split: need validation, test >= 0 and their sum < 1, got {validation}, {test}")
+        raise ValueError(
+            f"split: need validation, test >= 0 and their sum < 1, got {validation}, {test}"
+        )
     order = np.random.default_rng(seed).permutation(n)
     n_val, n_test = round(n * validation), round(n * test)
     parts = np.split(order, [n - n_val - n_test, n - n_test])

@@ -127,6 +127,10 @@ class StopOnSignal(keras.callbacks.Callback):
             self.model.stop_training = True
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        self.restore()
+
+    def restore(self) -> None:
+        """Put back the signal handlers there were before training (also after an error)."""
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
         self._previous.clear()
@@ -204,14 +208,17 @@ def fit(
     all_callbacks = [*defaults, *callbacks, stopper]
     # Our pipelines shuffle; Keras's own shuffle=True would only warn about a Dataset.
     fit_kwargs.setdefault("shuffle", False)
-    model.fit(
-        train_data,
-        validation_data=validation_data,
-        epochs=epochs,
-        callbacks=all_callbacks,
-        verbose=verbose,
-        **fit_kwargs,
-    )
+    try:
+        model.fit(
+            train_data,
+            validation_data=validation_data,
+            epochs=epochs,
+            callbacks=all_callbacks,
+            verbose=verbose,
+            **fit_kwargs,
+        )
+    finally:
+        stopper.restore()  # Keras skips on_train_end when a callback or step raises
     rows = read_history(out / HISTORY_FILE)
     diverged = any(row.get("loss", 0.0) is None for row in rows)
     done = bool(rows) and rows[-1]["epoch"] >= epochs and not diverged

@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Who is who in a job, from TF_CONFIG or SLURM: the basis of strategy choice and chief-only writes."""
+"""Who is who in a job, from TF_CONFIG or SLURM: the strategy and chief-only writes rest on it."""
 
 from __future__ import annotations
 
@@ -37,7 +37,12 @@ def test_tf_config() -> None:
 def test_slurm() -> None:
     env = {"SLURM_JOB_ID": "7", "SLURM_STEP_NUM_TASKS": "4", "SLURM_PROCID": "0"}
     chief = cluster_from_environment(env)
-    assert (chief.source, chief.num_workers, chief.is_chief, chief.job_id) == ("SLURM", 4, True, "7")
+    assert (chief.source, chief.num_workers, chief.is_chief, chief.job_id) == (
+        "SLURM",
+        4,
+        True,
+        "7",
+    )
     assert not cluster_from_environment({**env, "SLURM_PROCID": "3"}).is_chief
     single = cluster_from_environment({**env, "SLURM_STEP_NUM_TASKS": "1"})
     assert not single.multi_worker and single.is_chief

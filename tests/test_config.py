@@ -85,19 +85,19 @@ def test_bad_overrides_name_the_key_and_the_fix(
 
 
 def test_bad_files(configs: Path) -> None:
-    with pytest.raises(ConfigError, match="profile 'papr': no file .*did you mean 'paper'"):
+    with pytest.raises(ConfigError, match=r"profile 'papr': no file .*did you mean 'paper'"):
         load_config(configs, "papr")
     (configs / "typo.toml").write_text('base = "paper"\nepoks = 3\n')
-    with pytest.raises(UnknownKeyError, match="epoks: unknown key .*did you mean 'epochs'"):
+    with pytest.raises(UnknownKeyError, match=r"epoks: unknown key .*did you mean 'epochs'"):
         load_config(configs, "typo")
     (configs / "loop.toml").write_text('base = "loop"\n')
     with pytest.raises(ConfigError, match="cycle"):
         load_config(configs, "loop")
     (configs / "broken.toml").write_text("seeds = [1,\n")
-    with pytest.raises(ConfigError, match="broken.toml: not valid TOML"):
+    with pytest.raises(ConfigError, match=r"broken\.toml: not valid TOML"):
         load_config(configs, "broken")
     (configs / "bare.toml").write_text("epochs = 2\n")
-    with pytest.raises(ConfigError, match="seeds: missing .* add for example seeds = 3"):
+    with pytest.raises(ConfigError, match=r"seeds: missing .* add for example seeds = 3"):
         load_config(configs, "bare")
     with pytest.raises(ConfigError, match="no configs directory"):
         load_config(configs / "nope", "paper")

@@ -10,6 +10,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -20,7 +21,7 @@ DIGEST = hashlib.sha256(PAYLOAD).hexdigest()
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
     def log_message(self, *args: object) -> None:  # keep pytest's output clean
         pass
@@ -88,7 +89,7 @@ def test_no_network_and_http_errors(server: str, tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     entry = RemoteFile("offline", f"http://127.0.0.1:{port}/x.bin", DIGEST)
-    with pytest.raises(DatasetError, match="cannot download .*refused.* yourself"):
+    with pytest.raises(DatasetError, match=r"cannot download .*refused.* yourself"):
         fetch(entry, directory=tmp_path, quiet=True)
     with pytest.raises(DatasetError, match="HTTP 404"):
         fetch(RemoteFile("gone", f"{server}/missing.bin", DIGEST), directory=tmp_path, quiet=True)

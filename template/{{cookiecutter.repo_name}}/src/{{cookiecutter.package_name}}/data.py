@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import tensorflow as tf
-
 from dlc_common.config import Config
 from dlc_common.data import pipeline
 from dlc_common.synthetic import spirals, split

@@ -9,7 +9,6 @@ backup and restore, and judges claims.toml on the metrics that evaluate() return
 from __future__ import annotations
 
 import keras
-
 from dlc_common.config import Config
 
 from .data import Data, load_data

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import keras
-
 from dlc_common.config import Config
 
 
@@ -14,7 +13,8 @@ def build_model(config: Config) -> keras.Model:
     inputs = keras.Input(shape=(config["data.features"],), name="features")
     x = inputs
     for i in range(config["model.hidden_layers"]):
-        x = keras.layers.Dense(config["model.hidden_units"], activation="relu", name=f"hidden{i}")(x)
+        units = config["model.hidden_units"]
+        x = keras.layers.Dense(units, activation="relu", name=f"hidden{i}")(x)
     outputs = keras.layers.Dense(config["data.classes"], activation="softmax", name="classes")(x)
     model = keras.Model(inputs, outputs, name="stub_mlp")
     model.compile(
