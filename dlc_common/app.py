@@ -175,6 +175,7 @@ def _train_seeds(
             run_dir=seed_dir,
             validation_data=validation,
             strategy=strategy,
+            backup_seconds=float(config.backup_seconds),
             verbose=verbose,
         )
         if result.stopped_by_signal is not None and not result.completed:

@@ -34,7 +34,12 @@ __all__ = [
 
 PRECISIONS = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
 # Keys the engine reads itself; everything else belongs to the paper and is passed through.
-_ENGINE_DEFAULTS: dict[str, Any] = {"deterministic": False, "precision": "auto", "judge": True}
+_ENGINE_DEFAULTS: dict[str, Any] = {
+    "deterministic": False,
+    "precision": "auto",
+    "judge": True,
+    "backup_seconds": 30.0,
+}
 _REQUIRED = ("seeds", "epochs")
 
 
@@ -193,6 +198,9 @@ def _validate(values: dict[str, Any], source: str) -> None:
         raise ConfigError(
             f"precision: {values['precision']!r} is not one of {', '.join(PRECISIONS)}"
         )
+    backup = values["backup_seconds"]
+    if isinstance(backup, bool) or not isinstance(backup, (int, float)) or backup < 0:
+        raise ConfigError(f"backup_seconds: expected a number of seconds >= 0, got {backup!r}")
     for key in ("deterministic", "judge"):
         if not isinstance(values[key], bool):
             raise ConfigError(f"{key}: expected true or false, got {values[key]!r}")

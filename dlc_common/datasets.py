@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import http.client
 import os
 import re
 import shutil
 import sys
 import tempfile
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +83,11 @@ def sha256(path: str | Path) -> str:
 
 
 def _download(entry: RemoteFile, target: Path, timeout: float, quiet: bool) -> None:
+    # Imported here: urllib.request pulls in ssl and email, too slow for every CLI start.
+    import http.client
+    import urllib.error
+    import urllib.request
+
     fd, tmp = tempfile.mkstemp(prefix=f".{entry.filename}.", suffix=".part", dir=target.parent)
     try:
         digest, received = hashlib.sha256(), 0

@@ -2,10 +2,19 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """``fit``: keras.Model.fit with the callbacks every replication run needs.
 
-Backup and restore every epoch (a killed run resumes where it stopped, with its optimizer
-state and learning-rate schedule), a NaN guard, a metric history that appends on resume
-(JSON lines), TensorBoard logs, progress output, and a clean stop at the end of the epoch
-when the job is told to stop (SIGTERM, SIGUSR1: preemption, time limits).
+Backup and restore at the end of epochs (a killed run resumes where it stopped, with its
+optimizer state and learning-rate schedule), a NaN guard, a metric history that appends on
+resume (JSON lines), TensorBoard logs, progress output, and a clean stop at the end of the
+epoch when the job is told to stop (SIGTERM, SIGUSR1: preemption, time limits).
+
+The backup is ours rather than keras.callbacks.BackupAndRestore for two reasons. Keras writes
+the weights and then the epoch number as two files, in place: a kill between the two, or
+during the first, leaves a backup that resumes at the wrong epoch or not at all. And it saves
+every epoch, which costs tens of milliseconds each time, so runs of many short epochs
+(smoke tests, small papers) would spend more time backing up than training. Here each backup
+is one file named after its epoch, renamed into place when complete, and a backup is written
+at the end of an epoch once ``backup_seconds`` have passed since the last one (every epoch
+when epochs are longer than that), and always when a stop signal arrives.
 
 Importing this module imports TensorFlow and Keras.
 """
@@ -15,8 +24,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -36,7 +47,17 @@ from dlc_common.cluster import cluster_from_environment
 from dlc_common.data import set_epoch
 from dlc_common.files import write_text
 
-__all__ = ["STOP_SIGNALS", "FitResult", "MetricHistory", "StopOnSignal", "fit", "read_history"]
+__all__ = [
+    "STOP_SIGNALS",
+    "Backup",
+    "FitResult",
+    "MetricHistory",
+    "NanGuard",
+    "StopOnSignal",
+    "fit",
+    "read_history",
+    "restore_backup",
+]
 
 # SLURM sends SIGUSR1 before a time limit when asked (--signal=B:USR1@120), and SIGTERM on
 # preemption and scancel.
@@ -92,6 +113,20 @@ class MetricHistory(keras.callbacks.Callback):
             handle.write(json.dumps(row) + "\n")
 
 
+class NanGuard(keras.callbacks.Callback):
+    """Stop training at the end of an epoch whose loss is NaN or infinite.
+
+    Unlike keras.callbacks.TerminateOnNaN it looks once per epoch, not once per batch: a
+    per-batch look makes Keras wait for every step's result, which slows short steps.
+    """
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            print(f"dlc: epoch {epoch + 1}: loss is {float(loss)}; stopping", file=sys.stderr)
+            self.model.stop_training = True
+
+
 class _EpochSync(keras.callbacks.Callback):
     """Tell dlc_common pipelines the epoch a (resumed) fit starts at."""
 
@@ -104,11 +139,72 @@ class _EpochSync(keras.callbacks.Callback):
             self._first = False
 
 
+def _backups(directory: Path) -> list[tuple[int, Path]]:
+    found = []
+    for path in directory.glob("epoch-*.weights.h5"):
+        stem = path.name[len("epoch-") : -len(".weights.h5")]
+        if stem.isdigit():
+            found.append((int(stem), path))
+    return sorted(found, reverse=True)
+
+
+def restore_backup(model: keras.Model, directory: str | Path) -> int:
+    """Load the newest readable backup into ``model``; returns its epoch (0 if none)."""
+    if not model.built:
+        raise ValueError(
+            "fit: the model is not built, so a backup cannot be restored into it; give the "
+            "model an input shape (keras.Input) in its builder"
+        )
+    for epoch, path in _backups(Path(directory)):
+        if model.optimizer is not None and not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)  # its state is in the backup too
+        try:
+            model.load_weights(path)
+        except (OSError, ValueError) as exc:  # a damaged file: fall back to the one before
+            print(f"dlc: backup {path} unreadable ({exc}); trying an older one", file=sys.stderr)
+            continue
+        return epoch
+    return 0
+
+
+class Backup(keras.callbacks.Callback):
+    """Save weights and optimizer state at epoch ends, atomically, at most every few seconds."""
+
+    def __init__(self, directory: str | Path, min_seconds: float = 30.0) -> None:
+        super().__init__()
+        self.directory = Path(directory)
+        self.min_seconds = min_seconds
+        self.saved_epoch = -1
+        self._last = 0.0
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self._last = time.monotonic()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if time.monotonic() - self._last >= self.min_seconds:
+            self.save(epoch + 1)
+
+    def save(self, epoch: int) -> None:
+        """Back up the state after ``epoch`` completed epochs; older backups are removed."""
+        if epoch == self.saved_epoch:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        target = self.directory / f"epoch-{epoch:06d}.weights.h5"
+        tmp = self.directory / f".tmp-{os.getpid()}.weights.h5"  # Keras wants this suffix
+        self.model.save_weights(tmp, overwrite=True)
+        os.replace(tmp, target)
+        for older, path in _backups(self.directory):
+            if older < epoch:
+                path.unlink(missing_ok=True)
+        self.saved_epoch, self._last = epoch, time.monotonic()
+
+
 class StopOnSignal(keras.callbacks.Callback):
     """On SIGTERM or SIGUSR1, finish the current epoch (so it is backed up) and stop."""
 
-    def __init__(self, signals: Sequence[int] = STOP_SIGNALS) -> None:
+    def __init__(self, backup: Backup | None = None, signals: Sequence[int] = STOP_SIGNALS) -> None:
         super().__init__()
+        self.backup = backup
         self.signals = tuple(signals)
         self.received: int | None = None
         self._previous: dict[int, Any] = {}
@@ -124,6 +220,8 @@ class StopOnSignal(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if self.received is not None:
+            if self.backup is not None:
+                self.backup.save(epoch + 1)
             self.model.stop_training = True
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
@@ -158,13 +256,15 @@ def fit(
     strategy: tf.distribute.Strategy | None = None,
     callbacks: Sequence[keras.callbacks.Callback] = (),
     tensorboard: bool | None = None,
+    backup_seconds: float = 30.0,
     verbose: str | int = "auto",
     **fit_kwargs: Any,
 ) -> FitResult:
     """Train with ``keras.Model.fit`` and the default callbacks, writing into ``run_dir``.
 
     ``model`` is a compiled model, or a function that builds and compiles one: it is called
-    inside ``strategy``'s scope. A run directory that holds a backup resumes from it. Only
+    inside ``strategy``'s scope. A run directory that holds a backup resumes from it;
+    ``backup_seconds=0`` backs up after every epoch. Only
     the chief process writes ``run_dir``; ``run_dir=None`` writes nothing lasting.
     TensorBoard logs are written when the ``tensorboard`` package is installed (tensorflow-cpu
     does not bring it) unless ``tensorboard=False``.
@@ -191,14 +291,14 @@ def fit(
     out = Path(run_dir) if scratch is None else scratch
     out.mkdir(parents=True, exist_ok=True)
     history = MetricHistory(out / HISTORY_FILE)
-    stopper = StopOnSignal()
-    # BackupAndRestore first: it must have saved the epoch before anything stops the process.
-    # delete_checkpoint=False: Keras would delete the backup on a stop by signal too; we
-    # delete it ourselves once training has really finished.
+    backup = Backup(out / BACKUP_DIR, backup_seconds)
+    stopper = StopOnSignal(backup)
+    initial_epoch = restore_backup(model, out / BACKUP_DIR)
+    # The backup first: it must have saved an epoch before anything stops the process.
     defaults: list[keras.callbacks.Callback] = [
-        keras.callbacks.BackupAndRestore(str(out / BACKUP_DIR), delete_checkpoint=False),
+        backup,
         _EpochSync(),
-        keras.callbacks.TerminateOnNaN(),
+        NanGuard(),
         history,
     ]
     if tensorboard is None:
@@ -213,6 +313,7 @@ def fit(
             train_data,
             validation_data=validation_data,
             epochs=epochs,
+            initial_epoch=initial_epoch,
             callbacks=all_callbacks,
             verbose=verbose,
             **fit_kwargs,
@@ -225,7 +326,7 @@ def fit(
     result = FitResult(
         model=model,
         history=rows,
-        initial_epoch=history.first_epoch or 0,
+        initial_epoch=initial_epoch,
         completed=done,
         diverged=diverged,
         stopped_by_signal=stopper.received,

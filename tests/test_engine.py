@@ -131,9 +131,19 @@ def test_fit_resumes_and_history_appends(tmp_path: Path) -> None:
     x, y = spirals(64, seed=0)
     data = pipeline((x, y), batch_size=16, training=True)
     with pytest.raises(Interrupt):
-        fit(tiny_model, data, epochs=5, run_dir=tmp_path, verbose=0, callbacks=[InterruptAfter(3)])
+        fit(
+            tiny_model,
+            data,
+            epochs=5,
+            run_dir=tmp_path,
+            verbose=0,
+            backup_seconds=0,
+            callbacks=[InterruptAfter(3)],
+        )
     assert [r["epoch"] for r in read_history(tmp_path / "history.jsonl")] == [1, 2, 3]
-    assert (tmp_path / "backup").is_dir()
+    assert [p.name for p in (tmp_path / "backup").iterdir()] == ["epoch-000003.weights.h5"]
+    # A damaged newer backup (a disk that filled up, say) is skipped for the good one.
+    (tmp_path / "backup" / "epoch-000004.weights.h5").write_bytes(b"garbage")
     result = fit(tiny_model, data, epochs=5, run_dir=tmp_path, verbose=0)
     assert result.completed and result.initial_epoch == 3
     assert [r["epoch"] for r in result.history] == [1, 2, 3, 4, 5]
@@ -151,7 +161,8 @@ def test_fit_stops_cleanly_on_a_signal(tmp_path: Path) -> None:
     result = fit(tiny_model, data, epochs=6, run_dir=tmp_path, verbose=0, callbacks=[Signal()])
     assert result.stopped_by_signal == signal.SIGUSR1 and not result.completed
     assert [r["epoch"] for r in result.history] == [1, 2]
-    assert (tmp_path / "backup").is_dir()
+    # The default throttle (30 s) skipped the per-epoch backups; the signal forced one.
+    assert [p.name for p in (tmp_path / "backup").iterdir()] == ["epoch-000002.weights.h5"]
     assert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL  # handler restored
     resumed = fit(tiny_model, data, epochs=6, run_dir=tmp_path, verbose=0)
     assert resumed.completed and resumed.initial_epoch == 2

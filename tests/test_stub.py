@@ -182,7 +182,8 @@ def final_weights(path: Path) -> list:
 def test_kill_and_resume_gives_the_uninterrupted_weights(project: Path, tmp_path: Path) -> None:
     import numpy as np
 
-    settings = ["--profile", "smoke", "seeds=[0]", "epochs=8", "data.samples=3000"]
+    settings = ["--profile", "smoke", "seeds=[0]", "epochs=8", "data.samples=2000"]
+    settings.append("backup_seconds=0")  # back up every epoch, so that the kill has one
     straight = tmp_path / "straight"
     again = tmp_path / "again"
     killed = tmp_path / "killed"
@@ -232,3 +233,22 @@ def test_kill_and_resume_gives_the_uninterrupted_weights(project: Path, tmp_path
         == 0
     )
     assert not np.array_equal(reference[0], final_weights(other / "seed-1" / "model.keras")[0])
+
+
+def test_help_is_fast_and_never_imports_tensorflow(project: Path) -> None:
+    code = (
+        "import sys, runpy\n"
+        f"sys.argv = ['{PACKAGE}', 'replicate', '--help']\n"
+        "try:\n"
+        f"    runpy.run_module('{PACKAGE}', run_name='__main__')\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0\n"
+        "print(sorted(m for m in ('tensorflow', 'keras', 'numpy', 'matplotlib') "
+        "if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, env=_env(project), capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--profile" in result.stdout and "KEY=VALUE" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"
