@@ -149,7 +149,12 @@ def _train_seeds(
     if chief:
         environment = describe_environment(Path.cwd(), config.seeds)
         environment.update(precision=precision, strategy=type(strategy).__name__)
-        write_json(run_dir / "environment.json", environment)
+        earlier = run_dir / "environment.json"
+        if earlier.exists():
+            # A resumed run: keep where and how the earlier starts ran, newest last.
+            before = json.loads(earlier.read_text(encoding="utf-8"))
+            environment["earlier_starts"] = [*before.pop("earlier_starts", []), before]
+        write_json(earlier, environment)
         write_json(
             run_dir / "config.json",
             {"profile": config.profile, "values": config.values, "overrides": config.overrides},
@@ -363,7 +368,11 @@ def main(argv: Sequence[str] | None = None, *, package: str) -> int:
 
         chief = cluster_from_environment().is_chief
         run_dir = _pick_run_dir(args, root, config, chief)
-        if args.command != "evaluate":
+        if args.command == "evaluate" and (run_dir / "config.json").exists():
+            # Evaluate a run with the settings it was trained with (plus any given now).
+            saved = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
+            config = Config(saved["profile"], saved["values"]).override(args.overrides)
+        else:
             _check_same_config(run_dir, config)
         run_dir.mkdir(parents=True, exist_ok=True)
         import dlc_common.quiet  # noqa: F401  (before the experiment imports TensorFlow)

@@ -242,6 +242,12 @@ class Config(Mapping[str, Any]):
         """The seeds to run, one training run each."""
         return _seed_list(self.values["seeds"])
 
+    def override(self, overrides: Sequence[str] | Mapping[str, Any]) -> Config:
+        """A copy with ``key=value`` strings (or a mapping) applied, checked as on the CLI."""
+        if not isinstance(overrides, Mapping):
+            overrides = parse_overrides(overrides)
+        return _apply(self, overrides, "on the command line") if overrides else self
+
     def replace(self, **changes: Any) -> Config:
         """A copy with some keys changed (types checked as for overrides)."""
         return _apply(self, {k.replace("__", "."): v for k, v in changes.items()}, "replace()")
@@ -278,7 +284,4 @@ def load_config(
     values = _load_profile(directory, profile, ())
     values = {**_ENGINE_DEFAULTS, "judge": profile != "smoke", **values}
     _validate(values, f"{directory / profile}.toml")
-    config = Config(profile, values)
-    if not isinstance(overrides, Mapping):
-        overrides = parse_overrides(overrides)
-    return _apply(config, overrides, "on the command line") if overrides else config
+    return Config(profile, values).override(overrides)

@@ -15,7 +15,10 @@ def build_model(config: Config) -> keras.Model:
     for i in range(config["model.hidden_layers"]):
         units = config["model.hidden_units"]
         x = keras.layers.Dense(units, activation="relu", name=f"hidden{i}")(x)
-    outputs = keras.layers.Dense(config["data.classes"], activation="softmax", name="classes")(x)
+    # float32 output even under a mixed precision policy: softmax and loss need the range.
+    outputs = keras.layers.Dense(
+        config["data.classes"], activation="softmax", dtype="float32", name="classes"
+    )(x)
     model = keras.Model(inputs, outputs, name="stub_mlp")
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
