@@ -27,14 +27,15 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def test(session: nox.Session) -> None:
     """Run the test suite; extra arguments go to pytest (``nox -s test -- -k naming``)."""
-    session.install("-e", ".[test]")
+    session.install("-e", ".[cpu,plots,test]")
     session.run("pytest", *session.posargs)
 
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Run every benchmark in benchmarks/ and print its figures (never a pass/fail timing)."""
-    session.install(".[test]")  # a regular install: what a participant's `dlc` command costs
+    # A regular install: what a participant's `dlc` command costs. TensorFlow for the engine's.
+    session.install(".[test,cpu,plots]")
     # bench_hooks.py compares the hooks with pre-commit-hooks' check-added-large-files.
     session.install("pre-commit-hooks==6.0.0")
     for script in sorted(Path("benchmarks").glob("bench_*.py")):

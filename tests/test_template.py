@@ -60,7 +60,16 @@ MATRIX = {
 
 def expected_files(repo: str) -> set[str]:
     """The exact file set of a freshly baked repository."""
+    package = f"src/{repo.lower()}"
     return {
+        "claims.toml",
+        "configs/paper.toml",
+        "configs/smoke.toml",
+        f"{package}/__init__.py",
+        f"{package}/__main__.py",
+        f"{package}/data.py",
+        f"{package}/experiment.py",
+        f"{package}/model.py",
         ".cruft.json",
         ".dlc-licenses.toml",
         ".gitattributes",

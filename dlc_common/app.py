@@ -1,0 +1,400 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The command line of a replication package: ``python -m <package> train|evaluate|replicate``.
+
+A replication's ``__main__.py`` is ``sys.exit(main(package=__package__))``; its
+``experiment`` module holds what is paper-specific:
+
+- ``load_data(config, seed)``: an object (or dict) with ``train``, ``validation`` and ``test``
+  datasets (``validation`` may be None), for example made by ``dlc_common.data.pipeline``;
+- ``build_model(config)``: a compiled ``keras.Model`` (called inside the strategy's scope);
+- ``evaluate(model, data, config)`` (optional): the final metrics as ``{name: float}``; by
+  default ``model.evaluate(data.test)`` with names prefixed ``test_``.
+
+Exit status: 0 done (every judged claim reproduced), 1 a claim not reproduced or not judgeable
+in a judged profile or a seed diverged, 2 bad input (usage, config, claims, no claim), 75 stopped
+by a signal with a backup saved (run the same command again to resume).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from dlc_common.config import Config, ConfigError, load_config, read_toml
+from dlc_common.datasets import DatasetError
+from dlc_common.report import PlotsUnavailable
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "EXIT_STOPPED", "main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_STOPPED = 0, 1, 2, 75  # 75: EX_TEMPFAIL, requeue
+PUBLISHED_PROFILE = "paper"  # the profile whose report goes to report/ and the README
+
+
+class AppError(Exception):
+    """An error to print as one line, with the exit status to return."""
+
+    def __init__(self, message: str, status: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _find_root(explicit: str | None, package: str) -> Path:
+    if explicit:
+        root = Path(explicit)
+    elif (Path.cwd() / "configs").is_dir():
+        root = Path.cwd()
+    else:
+        # src layout: <root>/src/<package>/__init__.py, installed in editable mode.
+        module = sys.modules.get(package) or importlib.import_module(package)
+        root = Path(module.__file__ or ".").resolve().parents[2]
+    if not (root / "configs").is_dir():
+        raise AppError(f"{root}: no configs/ directory; run from the repository root or use --root")
+    return root.resolve()
+
+
+def _title(root: Path, claims_paper: dict[str, Any], package: str) -> str:
+    if claims_paper.get("title"):
+        return str(claims_paper["title"])
+    pyproject = root / "pyproject.toml"
+    if pyproject.exists():
+        try:
+            description = read_toml(pyproject).get("project", {}).get("description")
+        except ConfigError:
+            description = None
+        if description:
+            return str(description)
+    return package
+
+
+def _seed_dir(run_dir: Path, seed: int) -> Path:
+    return run_dir / f"seed-{seed}"
+
+
+def _pick_run_dir(args: argparse.Namespace, root: Path, config: Config, chief: bool) -> Path:
+    if not chief:
+        return Path(tempfile.mkdtemp(prefix="dlc-worker-"))  # other workers write nothing lasting
+    runs = root / "runs" / config.profile
+    if args.run_dir:
+        return Path(args.run_dir).resolve()
+    if getattr(args, "resume", False) or args.command == "evaluate":
+        existing = sorted(p for p in runs.glob("*") if (p / "config.json").exists())
+        if not existing:
+            raise AppError(f"no run of profile {config.profile!r} in {runs}; train one first")
+        return existing[-1]
+    job = os.environ.get("SLURM_JOB_ID")
+    # A requeued SLURM job keeps its id, so it finds its own run directory and resumes.
+    name = f"slurm-{job}" if job else datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return runs / name
+
+
+def _check_same_config(run_dir: Path, config: Config) -> None:
+    saved = run_dir / "config.json"
+    if not saved.exists():
+        return
+    before = json.loads(saved.read_text(encoding="utf-8"))["values"]
+    now = json.loads(json.dumps(config.values))
+    if before != now:
+        changed = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k))
+        raise AppError(
+            f"{run_dir} holds a run with a different config (differs in: {', '.join(changed)}); "
+            "resume it with the same settings or choose a new --run-dir"
+        )
+
+
+def _splits(data: Any) -> tuple[Any, Any, Any]:
+    def get(name: str) -> Any:
+        return data.get(name) if isinstance(data, dict) else getattr(data, name, None)
+
+    if get("train") is None:
+        raise AppError("experiment.load_data must return train, validation and test datasets")
+    return get("train"), get("validation"), get("test")
+
+
+def _evaluate(experiment: ModuleType, model: Any, data: Any, config: Config) -> dict[str, float]:
+    if hasattr(experiment, "evaluate"):
+        metrics = experiment.evaluate(model, data, config)
+    else:
+        test = _splits(data)[2]
+        if test is None:
+            raise AppError("experiment.load_data returned no test data; add it or define evaluate")
+        results = model.evaluate(test, return_dict=True, verbose=0)
+        metrics = {f"test_{k}": v for k, v in results.items()}
+    return {str(k): float(v) for k, v in metrics.items()}
+
+
+def _train_seeds(
+    experiment: ModuleType, config: Config, run_dir: Path, chief: bool
+) -> dict[int, dict[str, float]]:
+    """Train and evaluate every seed not done yet; returns the final metrics per seed."""
+    from dlc_common import runtime
+    from dlc_common.environment import describe_environment
+    from dlc_common.files import write_json
+    from dlc_common.train import fit
+
+    if config.deterministic:
+        runtime.enable_determinism()
+    precision = runtime.set_precision(config.precision)
+    strategy = runtime.make_strategy()
+    if chief:
+        environment = describe_environment(Path.cwd(), config.seeds)
+        environment.update(precision=precision, strategy=type(strategy).__name__)
+        earlier = run_dir / "environment.json"
+        if earlier.exists():
+            # A resumed run: keep where and how the earlier starts ran, newest last.
+            before = json.loads(earlier.read_text(encoding="utf-8"))
+            environment["earlier_starts"] = [*before.pop("earlier_starts", []), before]
+        write_json(earlier, environment)
+        write_json(
+            run_dir / "config.json",
+            {"profile": config.profile, "values": config.values, "overrides": config.overrides},
+        )
+    verbose = 1 if sys.stdout.isatty() else 2
+    results: dict[int, dict[str, float]] = {}
+    for seed in config.seeds:
+        seed_dir = _seed_dir(run_dir, seed)
+        done = seed_dir / "metrics.json"
+        if done.exists():
+            results[seed] = json.loads(done.read_text(encoding="utf-8"))["metrics"]
+            print(f"seed {seed}: done earlier, metrics from {done}")
+            continue
+        print(f"seed {seed}: training {config.epochs} epochs into {seed_dir}", flush=True)
+        runtime.seed_everything(seed)
+        data = experiment.load_data(config, seed)
+        train, validation, _ = _splits(data)
+        started = time.perf_counter()
+        result = fit(
+            lambda: experiment.build_model(config),
+            train,
+            epochs=config.epochs,
+            run_dir=seed_dir,
+            validation_data=validation,
+            strategy=strategy,
+            backup_seconds=float(config.backup_seconds),
+            verbose=verbose,
+        )
+        if result.stopped_by_signal is not None and not result.completed:
+            raise AppError(
+                f"stopped by signal {result.stopped_by_signal} after epoch "
+                f"{result.history[-1]['epoch'] if result.history else 0}; the backup is in "
+                f"{seed_dir}; run the same command with --run-dir {run_dir} to resume",
+                EXIT_STOPPED,
+            )
+        if result.diverged:
+            raise AppError(
+                f"seed {seed}: the loss became NaN (history in {seed_dir / 'history.jsonl'}); "
+                "lower the learning rate or check the data",
+                EXIT_FAILED,
+            )
+        metrics = _evaluate(experiment, result.model, data, config)
+        if chief:
+            _save_model(result.model, seed_dir / "model.keras")
+            write_json(
+                done,
+                {
+                    "seed": seed,
+                    "metrics": metrics,
+                    "epochs": config.epochs,
+                    "precision": precision,
+                    "seconds": round(time.perf_counter() - started, 2),
+                },
+            )
+        results[seed] = metrics
+        print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()), flush=True)
+    return results
+
+
+def _save_model(model: Any, path: Path) -> None:
+    # Keras insists on the .keras suffix; write beside the target, then rename atomically.
+    tmp = path.with_name(f".{path.stem}.tmp.keras")
+    model.save(tmp)
+    os.replace(tmp, path)
+
+
+def _histories(run_dir: Path, seeds: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    from dlc_common.train import HISTORY_FILE, read_history
+
+    return {s: read_history(_seed_dir(run_dir, s) / HISTORY_FILE) for s in seeds}
+
+
+def _cmd_train(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
+    metrics = _train_seeds(ctx["experiment"], ctx["config"], ctx["run_dir"], ctx["chief"])
+    _print_summary(metrics)
+    return EXIT_OK
+
+
+def _print_summary(metrics: dict[int, dict[str, float]]) -> None:
+    from dlc_common.stats import summarize
+
+    names = sorted({m for values in metrics.values() for m in values})
+    for name in names:
+        summary = summarize([v[name] for v in metrics.values() if name in v])
+        std = "" if summary.std is None else f" ± {summary.std:.3g}"
+        print(f"{name}: {summary.mean:.4g}{std} over {summary.n} seed(s)")
+
+
+def _cmd_evaluate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
+    import keras
+
+    from dlc_common import runtime
+    from dlc_common.files import write_json
+
+    config, run_dir, experiment = ctx["config"], ctx["run_dir"], ctx["experiment"]
+    results: dict[int, dict[str, float]] = {}
+    for seed in config.seeds:
+        path = _seed_dir(run_dir, seed) / "model.keras"
+        if not path.exists():
+            raise AppError(f"{path}: no trained model; run train first", EXIT_FAILED)
+        runtime.seed_everything(seed)
+        model = keras.saving.load_model(path)
+        results[seed] = _evaluate(experiment, model, experiment.load_data(config, seed), config)
+        print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in results[seed].items()))
+    if ctx["chief"]:
+        write_json(run_dir / "evaluation.json", {str(s): m for s, m in results.items()})
+    _print_summary(results)
+    return EXIT_OK
+
+
+def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
+    from dlc_common.claims import NOT_JUDGED, REPRODUCED, judge, load_claims
+    from dlc_common.files import write_json
+    from dlc_common.report import require_matplotlib, results_table, update_readme, write_report
+
+    root, config, run_dir = ctx["root"], ctx["config"], ctx["run_dir"]
+    claims = load_claims(root / "claims.toml")
+    if not claims.claims:
+        raise AppError(
+            f"{root / 'claims.toml'} registers no claim: add a [[claims]] table with metric, "
+            'value, tolerance, direction and where (for example where = "Table 2") for each '
+            "result of the paper this replication tests"
+        )
+    require_matplotlib()  # before hours of training, not after
+    metrics = _train_seeds(ctx["experiment"], config, run_dir, ctx["chief"])
+    verdicts = [
+        judge(
+            claim,
+            [m[claim.metric] for m in metrics.values() if claim.metric in m],
+            claims.confidence,
+            judged=config.judge,
+        )
+        for claim in claims.claims
+    ]
+    for verdict in verdicts:
+        print(f"claim {verdict.claim.id}: {verdict.status} ({verdict.reason})")
+    if not ctx["chief"]:
+        return EXIT_OK
+    write_json(run_dir / "verdicts.json", [v.as_dict() for v in verdicts])
+    published = config.profile == PUBLISHED_PROFILE
+    out = root / "report" if published else run_dir / "report"
+    environment = json.loads((run_dir / "environment.json").read_text(encoding="utf-8"))
+    report = write_report(
+        out,
+        title=_title(root, claims.paper, ctx["package"]),
+        profile=config.profile,
+        run_dir=run_dir.relative_to(root) if run_dir.is_relative_to(root) else run_dir,
+        config=config.values,
+        claims=claims,
+        verdicts=verdicts,
+        seed_metrics=metrics,
+        histories=_histories(run_dir, list(metrics)),
+        environment=environment,
+    )
+    print(f"report: {report}")
+    if published:
+        readme = root / "README.md"
+        try:
+            update_readme(readme, results_table(verdicts, config.profile))
+            print(f"README: results table rewritten in {readme}")
+        except (OSError, ValueError) as exc:
+            print(f"warning: README not updated: {exc}", file=sys.stderr)
+    if not config.judge:
+        print(f"profile {config.profile!r} is not judged; run --profile paper for verdicts")
+        return EXIT_OK
+    failed = [v for v in verdicts if v.status != REPRODUCED]
+    for verdict in failed:
+        what = "make it judgeable (see above)" if verdict.status == NOT_JUDGED else "see the report"
+        print(f"claim {verdict.claim.id} {verdict.status}: {what}", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def build_parser(prog: str) -> argparse.ArgumentParser:
+    """The argument parser of a replication package's command line."""
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Train, evaluate and replicate this paper (dlc_common).",
+        epilog=f"examples:  python -m {prog} replicate --profile smoke\n"
+        f"           python -m {prog} train --profile paper epochs=5 seeds=[0,1]",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    helps = {
+        "train": "train every seed of the profile; final metrics into the run directory",
+        "evaluate": "evaluate the trained models of a run again",
+        "replicate": "train, judge each claim, write the report (exit 1 if not reproduced)",
+    }
+    for name, text in helps.items():
+        command = commands.add_parser(name, help=text, description=text)
+        command.add_argument("--profile", default="smoke", help="configs/PROFILE.toml (smoke)")
+        command.add_argument("--run-dir", help="the run directory (resumed if it exists)")
+        command.add_argument("--root", help="the repository root (default: found)")
+        if name != "evaluate":
+            command.add_argument(
+                "--resume", action="store_true", help="continue the latest run of the profile"
+            )
+        command.add_argument(
+            "overrides", nargs="*", metavar="KEY=VALUE", help="change a config value"
+        )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, package: str) -> int:
+    """Run a replication package's command line; returns the exit status."""
+    prog = package.rsplit(".", 1)[0]
+    args = build_parser(prog).parse_args(argv)
+    try:
+        root = _find_root(args.root, package)
+        config = load_config(root / "configs", args.profile, args.overrides)
+        from dlc_common.cluster import cluster_from_environment
+
+        chief = cluster_from_environment().is_chief
+        run_dir = _pick_run_dir(args, root, config, chief)
+        if args.command == "evaluate" and (run_dir / "config.json").exists():
+            # Evaluate a run with the settings it was trained with (plus any given now).
+            saved = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
+            config = Config(saved["profile"], saved["values"]).override(args.overrides)
+        else:
+            _check_same_config(run_dir, config)
+        run_dir.mkdir(parents=True, exist_ok=True)
+        import dlc_common.quiet  # noqa: F401  (before the experiment imports TensorFlow)
+
+        experiment = importlib.import_module(f"{package}.experiment")
+        for name in ("load_data", "build_model"):
+            if not callable(getattr(experiment, name, None)):
+                raise AppError(f"{package}.experiment must define {name}(config, ...)")
+        ctx = {
+            "root": root,
+            "config": config,
+            "run_dir": run_dir,
+            "chief": chief,
+            "experiment": experiment,
+            "package": prog,
+        }
+        print(f"{args.command} --profile {config.profile}: run directory {run_dir}", flush=True)
+        handler = {"train": _cmd_train, "evaluate": _cmd_evaluate, "replicate": _cmd_replicate}
+        return handler[args.command](args, ctx)
+    except (AppError, ConfigError, NotImplementedError) as exc:
+        print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
+        return getattr(exc, "status", EXIT_BAD_INPUT)
+    except (PlotsUnavailable, DatasetError) as exc:
+        print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT if isinstance(exc, PlotsUnavailable) else EXIT_FAILED

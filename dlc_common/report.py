@@ -1,0 +1,310 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The replication report: REPORT.md, metrics JSON, learning-curve PNGs, the README table.
+
+REPORT.md follows the ML Reproducibility Challenge report: scope, methodology, results (paper
+versus replication), what was easy and difficult, communication with the authors. Its free
+text comes from the ``[report]`` table of claims.toml. No TensorFlow; matplotlib is imported
+only to draw the plots.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from dlc_common import __version__
+from dlc_common.claims import NOT_JUDGED, Claim, Claims, Verdict
+from dlc_common.files import write_bytes, write_json, write_text
+
+__all__ = [
+    "README_END",
+    "README_START",
+    "PlotsUnavailable",
+    "curve_metric",
+    "plot_claim",
+    "require_matplotlib",
+    "results_table",
+    "update_readme",
+    "write_report",
+]
+
+README_START = "<!-- dlc:results:start -->"
+README_END = "<!-- dlc:results:end -->"
+_MARKERS = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.DOTALL)
+_METHOD = "The paper's model and training, re-implemented in Keras 3 on TensorFlow."
+_SYMBOL = {"reproduced": "✅ reproduced", "not reproduced": "❌ not reproduced"}
+
+
+class PlotsUnavailable(RuntimeError):
+    """matplotlib is not installed, so the report cannot draw its plots."""
+
+
+def require_matplotlib() -> None:
+    """Fail early, with the fix, when matplotlib is missing."""
+    if importlib.util.find_spec("matplotlib") is None:
+        raise PlotsUnavailable(
+            "the report draws learning curves with matplotlib, which is not installed: "
+            "pip install matplotlib (or install dlc-common[plots])"
+        )
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4g}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def results_table(verdicts: Sequence[Verdict], profile: str) -> str:
+    """The results table, paper versus replication, in Markdown."""
+    lines = [
+        "| Claim | Where in the paper | Paper | Replication (mean ± std, n) | CI | Verdict |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for verdict in verdicts:
+        claim, summary = verdict.claim, verdict.summary
+        if summary is None:
+            replication, interval = "–", "–"
+        else:
+            std = "" if summary.std is None else f" ± {summary.std:.2g}"
+            replication = f"{summary.mean:.4g}{std} (n={summary.n})"
+            interval = (
+                "–"
+                if summary.low is None
+                else f"{summary.confidence:.0%}: [{_num(summary.low)}, {_num(summary.high)}]"
+            )
+        status = _SYMBOL.get(verdict.status, verdict.status)
+        if verdict.status == NOT_JUDGED:
+            status = f"not judged: {verdict.reason}"
+        lines.append(
+            f"| {_cell(claim.description or claim.id)} | {_cell(claim.where)} | "
+            f"{_cell(claim.target)} | {replication} | {interval} | {_cell(status)} |"
+        )
+    lines.append("")
+    lines.append(
+        f"Profile `{profile}`; verdicts on the confidence interval of the mean over seeds."
+    )
+    return "\n".join(lines)
+
+
+def update_readme(readme: str | Path, table: str) -> None:
+    """Rewrite the README's results table between its markers; clear error without markers."""
+    path = Path(readme)
+    text = path.read_text(encoding="utf-8")
+    if len(_MARKERS.findall(text)) != 1:
+        raise ValueError(
+            f"{path}: expected one results table between the lines {README_START} and "
+            f"{README_END}; add these two lines where the table belongs"
+        )
+    block = f"{README_START}\n{table}\n{README_END}"
+    write_text(path, _MARKERS.sub(lambda _: block, text))
+
+
+def curve_metric(claim: Claim, history_keys: Sequence[str]) -> str | None:
+    """The history series to plot for a claim: ``curve``, else the metric or its val_ twin."""
+    candidates = [claim.curve] if claim.curve else []
+    base = re.sub(r"^(test|val|eval)_", "", claim.metric)
+    candidates += [claim.metric, f"val_{base}", base]
+    return next((name for name in candidates if name and name in history_keys), None)
+
+
+def _figure_bytes(figure: Any) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=120, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def plot_claim(
+    path: Path, claim: Claim | None, series: str, histories: Mapping[int, list[dict[str, Any]]]
+) -> Path:
+    """Draw one metric's learning curves over seeds, with the paper's value as a reference."""
+    require_matplotlib()
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display on clusters and CI
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(6, 4))
+    curves = []
+    for seed, rows in sorted(histories.items()):
+        points = [(r["epoch"], r[series]) for r in rows if r.get(series) is not None]
+        if points:
+            epochs, values = zip(*points, strict=True)
+            axes.plot(epochs, values, linewidth=0.8, alpha=0.5, label=f"seed {seed}")
+            curves.append(dict(points))
+    if curves:
+        common = sorted(set.intersection(*(set(c) for c in curves)))
+        mean = [sum(c[e] for c in curves) / len(curves) for e in common]
+        axes.plot(common, mean, color="black", linewidth=2, label=f"mean of {len(curves)} seeds")
+    if claim is not None:
+        axes.axhline(claim.value, color="tab:red", linestyle="--", label=f"paper: {claim.value:g}")
+        if claim.tolerance:
+            axes.axhspan(
+                claim.value - claim.tolerance,
+                claim.value + claim.tolerance,
+                color="tab:red",
+                alpha=0.1,
+                label=f"tolerance ± {claim.tolerance:g}",
+            )
+        axes.set_title(f"{claim.id}: {series} ({claim.where})")
+    else:
+        axes.set_title(series)
+    axes.set_xlabel("epoch")
+    axes.set_ylabel(series)
+    axes.legend(fontsize="small")
+    data = _figure_bytes(figure)
+    plt.close(figure)
+    return write_bytes(path, data)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "claim"
+
+
+def _section(claims: Claims, key: str, default: str) -> str:
+    text = claims.report.get(key, "").strip()
+    return text or default
+
+
+def write_report(
+    out_dir: str | Path,
+    *,
+    title: str,
+    profile: str,
+    run_dir: Path,
+    config: Mapping[str, Any],
+    claims: Claims,
+    verdicts: Sequence[Verdict],
+    seed_metrics: Mapping[int, Mapping[str, float]],
+    histories: Mapping[int, list[dict[str, Any]]],
+    environment: Mapping[str, Any],
+) -> Path:
+    """Write REPORT.md, metrics.json and the plots into ``out_dir``; returns REPORT.md's path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    keys = sorted({k for rows in histories.values() for row in rows for k in row})
+    figures: list[tuple[str, str]] = []
+    for verdict in verdicts:
+        series = curve_metric(verdict.claim, keys)
+        if series is None:
+            figures.append((verdict.claim.id, ""))
+            continue
+        name = f"{_slug(verdict.claim.id)}.png"
+        plot_claim(out / name, verdict.claim, series, histories)
+        figures.append((verdict.claim.id, name))
+    if "loss" in keys:
+        plot_claim(out / "loss.png", None, "loss", histories)
+        figures.append(("training loss", "loss.png"))
+
+    git = environment.get("git", {})
+    commit = git.get("commit") or "no git commit"
+    dirty = " (uncommitted changes)" if git.get("dirty") else ""
+    tf_info = environment.get("tensorflow", {})
+    devices = ", ".join(d.get("name", "?") for d in tf_info.get("devices", [])) or "unknown"
+    seconds = sum(row.get("seconds", 0.0) for rows in histories.values() for row in rows)
+    counts: dict[str, int] = {}
+    for verdict in verdicts:
+        counts[verdict.status] = counts.get(verdict.status, 0) + 1
+    tally = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    claim_list = "\n".join(
+        f"- **{c.id}** ({c.where}): {c.description or c.target} — `{c.target}`"
+        for c in claims.claims
+    )
+    config_rows = "\n".join(f"| `{k}` | `{v!r}` |" for k, v in sorted(config.items()))
+    metric_names = sorted({m for metrics in seed_metrics.values() for m in metrics})
+    seed_rows = "\n".join(
+        f"| {seed} | " + " | ".join(_num(seed_metrics[seed].get(m)) for m in metric_names) + " |"
+        for seed in sorted(seed_metrics)
+    )
+    figure_text = "\n\n".join(
+        f"![{cid}]({name})" if name else f"No learning curve for {cid}: set `curve` in claims.toml."
+        for cid, name in figures
+    )
+    text = f"""# Reproducibility report: {title}
+
+Generated by dlc-common {__version__} from the run `{run_dir}` (profile `{profile}`), code at
+commit `{commit}`{dirty}. Do not edit: edit claims.toml and run `replicate` again.
+
+## Reproducibility summary
+
+### Scope of reproducibility
+
+{_section(claims, "scope", "The claims of the paper tested here:")}
+
+{claim_list}
+
+### Methodology
+
+{_section(claims, "methodology", _METHOD)}
+Each claim is judged on the {claims.confidence:.0%} confidence interval (Student's t) of the
+mean over {len(seed_metrics)} seeds; see the results below. Compute: {devices};
+{seconds / 60:.1f} minutes of training in total.
+
+### Results
+
+{tally}.
+
+{_section(claims, "results", "")}
+
+### What was easy
+
+{_section(claims, "easy", "(to be written)")}
+
+### What was difficult
+
+{_section(claims, "difficult", "(to be written)")}
+
+### Communication with original authors
+
+{_section(claims, "communication", "None.")}
+
+## Results: paper versus replication
+
+{results_table(verdicts, profile)}
+
+{chr(10).join(f"- **{v.claim.id}**: {v.status} — {v.reason}" for v in verdicts)}
+
+### Final metrics per seed
+
+| seed | {" | ".join(metric_names)} |
+| --- |{" --- |" * len(metric_names)}
+{seed_rows}
+
+## Figures
+
+{figure_text}
+
+## Deviations from the paper
+
+{_section(claims, "deviations", "None recorded.")}
+
+## Hyperparameters (profile `{profile}`)
+
+| key | value |
+| --- | --- |
+{config_rows}
+
+## Environment
+
+Python {environment.get("python", "?")}, TensorFlow {tf_info.get("version", "?")},
+{", ".join(f"{k} {v}" for k, v in sorted(environment.get("packages", {}).items()))};
+{environment.get("platform", "?")}. The full record is `environment.json` in the run directory.
+"""
+    write_json(
+        out / "metrics.json",
+        {
+            "profile": profile,
+            "run_dir": str(run_dir),
+            "commit": git.get("commit"),
+            "dirty": git.get("dirty"),
+            "seeds": {str(s): dict(m) for s, m in seed_metrics.items()},
+            "verdicts": [v.as_dict() for v in verdicts],
+        },
+    )
+    return write_text(out / "REPORT.md", text)

@@ -1,0 +1,338 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""``fit``: keras.Model.fit with the callbacks every replication run needs.
+
+Backup and restore at the end of epochs (a killed run resumes where it stopped, with its
+optimizer state and learning-rate schedule), a NaN guard, a metric history that appends on
+resume (JSON lines), TensorBoard logs, progress output, and a clean stop at the end of the
+epoch when the job is told to stop (SIGTERM, SIGUSR1: preemption, time limits).
+
+The backup is ours rather than keras.callbacks.BackupAndRestore for two reasons. Keras writes
+the weights and then the epoch number as two files, in place: a kill between the two, or
+during the first, leaves a backup that resumes at the wrong epoch or not at all. And it saves
+every epoch, which costs tens of milliseconds each time, so runs of many short epochs
+(smoke tests, small papers) would spend more time backing up than training. Here each backup
+is one file named after its epoch, renamed into place when complete, and a backup is written
+at the end of an epoch once ``backup_seconds`` have passed since the last one (every epoch
+when epochs are longer than that), and always when a stop signal arrives.
+
+Importing this module imports TensorFlow and Keras.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# isort: off
+import dlc_common.quiet  # noqa: F401  (must run before TensorFlow is imported)
+import keras
+import tensorflow as tf
+
+# isort: on
+
+from dlc_common.cluster import cluster_from_environment
+from dlc_common.data import set_epoch
+from dlc_common.files import write_text
+
+__all__ = [
+    "STOP_SIGNALS",
+    "Backup",
+    "FitResult",
+    "MetricHistory",
+    "NanGuard",
+    "StopOnSignal",
+    "fit",
+    "read_history",
+    "restore_backup",
+]
+
+# SLURM sends SIGUSR1 before a time limit when asked (--signal=B:USR1@120), and SIGTERM on
+# preemption and scancel.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGUSR1)
+HISTORY_FILE = "history.jsonl"
+BACKUP_DIR = "backup"
+
+
+def read_history(path: str | Path) -> list[dict[str, Any]]:
+    """The epochs recorded in a history file (JSON lines), in order; empty if none."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            break  # a line cut short by a kill: the epochs after it were not recorded either
+    return rows
+
+
+def _number(value: Any) -> float | None:
+    number = float(value)
+    return number if math.isfinite(number) else None  # JSON has no NaN
+
+
+class MetricHistory(keras.callbacks.Callback):
+    """Append each epoch's logs to a JSON-lines file; on resume, drop epochs to be redone."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.first_epoch: int | None = None
+        self._started = 0.0
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self.first_epoch = None
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if self.first_epoch is None:
+            self.first_epoch = epoch
+            # A process killed after writing epoch e's line but before its backup redoes e:
+            # keep only the epochs before the one this (resumed) fit starts at.
+            rows = [row for row in read_history(self.path) if row.get("epoch", 0) <= epoch]
+            write_text(self.path, "".join(json.dumps(row) + "\n" for row in rows))
+        self._started = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        row = {"epoch": epoch + 1, "seconds": round(time.perf_counter() - self._started, 4)}
+        row.update({key: _number(value) for key, value in (logs or {}).items()})
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(row) + "\n")
+
+
+class NanGuard(keras.callbacks.Callback):
+    """Stop training at the end of an epoch whose loss is NaN or infinite.
+
+    Unlike keras.callbacks.TerminateOnNaN it looks once per epoch, not once per batch: a
+    per-batch look makes Keras wait for every step's result, which slows short steps.
+    """
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            print(f"dlc: epoch {epoch + 1}: loss is {float(loss)}; stopping", file=sys.stderr)
+            self.model.stop_training = True
+
+
+class _EpochSync(keras.callbacks.Callback):
+    """Tell dlc_common pipelines the epoch a (resumed) fit starts at."""
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self._first = True
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if self._first:
+            set_epoch(epoch)
+            self._first = False
+
+
+def _backups(directory: Path) -> list[tuple[int, Path]]:
+    found = []
+    for path in directory.glob("epoch-*.weights.h5"):
+        stem = path.name[len("epoch-") : -len(".weights.h5")]
+        if stem.isdigit():
+            found.append((int(stem), path))
+    return sorted(found, reverse=True)
+
+
+def restore_backup(model: keras.Model, directory: str | Path) -> int:
+    """Load the newest readable backup into ``model``; returns its epoch (0 if none)."""
+    if not model.built:
+        raise ValueError(
+            "fit: the model is not built, so a backup cannot be restored into it; give the "
+            "model an input shape (keras.Input) in its builder"
+        )
+    for epoch, path in _backups(Path(directory)):
+        if model.optimizer is not None and not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)  # its state is in the backup too
+        try:
+            model.load_weights(path)
+        except (OSError, ValueError) as exc:  # a damaged file: fall back to the one before
+            print(f"dlc: backup {path} unreadable ({exc}); trying an older one", file=sys.stderr)
+            continue
+        return epoch
+    return 0
+
+
+class Backup(keras.callbacks.Callback):
+    """Save weights and optimizer state at epoch ends, atomically, at most every few seconds."""
+
+    def __init__(self, directory: str | Path, min_seconds: float = 30.0) -> None:
+        super().__init__()
+        self.directory = Path(directory)
+        self.min_seconds = min_seconds
+        self.saved_epoch = -1
+        self._last = 0.0
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self._last = time.monotonic()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if time.monotonic() - self._last >= self.min_seconds:
+            self.save(epoch + 1)
+
+    def save(self, epoch: int) -> None:
+        """Back up the state after ``epoch`` completed epochs; older backups are removed."""
+        if epoch == self.saved_epoch:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        target = self.directory / f"epoch-{epoch:06d}.weights.h5"
+        tmp = self.directory / f".tmp-{os.getpid()}.weights.h5"  # Keras wants this suffix
+        self.model.save_weights(tmp, overwrite=True)
+        os.replace(tmp, target)
+        for older, path in _backups(self.directory):
+            if older < epoch:
+                path.unlink(missing_ok=True)
+        self.saved_epoch, self._last = epoch, time.monotonic()
+
+
+class StopOnSignal(keras.callbacks.Callback):
+    """On SIGTERM or SIGUSR1, finish the current epoch (so it is backed up) and stop."""
+
+    def __init__(self, backup: Backup | None = None, signals: Sequence[int] = STOP_SIGNALS) -> None:
+        super().__init__()
+        self.backup = backup
+        self.signals = tuple(signals)
+        self.received: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self.received = signum
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self.received = None
+        if threading.current_thread() is threading.main_thread():  # signals need the main thread
+            for signum in self.signals:
+                self._previous[signum] = signal.signal(signum, self._handle)
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if self.received is not None:
+            if self.backup is not None:
+                self.backup.save(epoch + 1)
+            self.model.stop_training = True
+
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        self.restore()
+
+    def restore(self) -> None:
+        """Put back the signal handlers there were before training (also after an error)."""
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        self._previous.clear()
+
+
+@dataclass
+class FitResult:
+    """What ``fit`` returns: the trained model, its history, and how training ended."""
+
+    model: keras.Model
+    history: list[dict[str, Any]] = field(default_factory=list)
+    initial_epoch: int = 0
+    completed: bool = True
+    diverged: bool = False
+    stopped_by_signal: int | None = None
+
+
+def fit(
+    model: keras.Model | Callable[[], keras.Model],
+    train_data: Any,
+    *,
+    epochs: int,
+    run_dir: str | Path | None,
+    validation_data: Any = None,
+    strategy: tf.distribute.Strategy | None = None,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
+    tensorboard: bool | None = None,
+    backup_seconds: float = 30.0,
+    verbose: str | int = "auto",
+    **fit_kwargs: Any,
+) -> FitResult:
+    """Train with ``keras.Model.fit`` and the default callbacks, writing into ``run_dir``.
+
+    ``model`` is a compiled model, or a function that builds and compiles one: it is called
+    inside ``strategy``'s scope. A run directory that holds a backup resumes from it;
+    ``backup_seconds=0`` backs up after every epoch. Only
+    the chief process writes ``run_dir``; ``run_dir=None`` writes nothing lasting.
+    TensorBoard logs are written when the ``tensorboard`` package is installed (tensorflow-cpu
+    does not bring it) unless ``tensorboard=False``.
+    """
+    strategy = strategy or tf.distribute.get_strategy()
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        # Keras 3 fit fails under MultiWorkerMirroredStrategy (keras-team/keras#20585).
+        raise NotImplementedError(
+            "fit: Keras 3 cannot fit under MultiWorkerMirroredStrategy; multi-worker training "
+            "needs dlc_common's distributed step loop (issue 6). Run one worker per job for now."
+        )
+    if callable(model) and not isinstance(model, keras.Model):
+        with strategy.scope():
+            model = model()
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"fit: expected a keras.Model or a function returning one, got {model!r}")
+    if not model.compiled:
+        raise ValueError("fit: the model is not compiled; call model.compile(...) in its builder")
+
+    scratch = None
+    if run_dir is None or not cluster_from_environment().is_chief:
+        # Other workers keep their backups in a private place that cannot clash with the chief's.
+        scratch = Path(tempfile.mkdtemp(prefix="dlc-fit-"))
+    out = Path(run_dir) if scratch is None else scratch
+    out.mkdir(parents=True, exist_ok=True)
+    history = MetricHistory(out / HISTORY_FILE)
+    backup = Backup(out / BACKUP_DIR, backup_seconds)
+    stopper = StopOnSignal(backup)
+    initial_epoch = restore_backup(model, out / BACKUP_DIR)
+    # The backup first: it must have saved an epoch before anything stops the process.
+    defaults: list[keras.callbacks.Callback] = [
+        backup,
+        _EpochSync(),
+        NanGuard(),
+        history,
+    ]
+    if tensorboard is None:
+        tensorboard = importlib.util.find_spec("tensorboard") is not None
+    if tensorboard and scratch is None:
+        defaults.append(keras.callbacks.TensorBoard(str(out / "tensorboard")))
+    all_callbacks = [*defaults, *callbacks, stopper]
+    # Our pipelines shuffle; Keras's own shuffle=True would only warn about a Dataset.
+    fit_kwargs.setdefault("shuffle", False)
+    try:
+        model.fit(
+            train_data,
+            validation_data=validation_data,
+            epochs=epochs,
+            initial_epoch=initial_epoch,
+            callbacks=all_callbacks,
+            verbose=verbose,
+            **fit_kwargs,
+        )
+    finally:
+        stopper.restore()  # Keras skips on_train_end when a callback or step raises
+    rows = read_history(out / HISTORY_FILE)
+    diverged = any(row.get("loss", 0.0) is None for row in rows)
+    done = bool(rows) and rows[-1]["epoch"] >= epochs and not diverged
+    result = FitResult(
+        model=model,
+        history=rows,
+        initial_epoch=initial_epoch,
+        completed=done,
+        diverged=diverged,
+        stopped_by_signal=stopper.received,
+    )
+    if done or diverged:
+        shutil.rmtree(out / BACKUP_DIR, ignore_errors=True)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return result

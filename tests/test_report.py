@@ -1,0 +1,104 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The report files, the README table between its markers, and atomic writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dlc_common.claims import Claim, Claims, judge
+from dlc_common.files import write_json, write_text
+from dlc_common.report import (
+    README_END,
+    README_START,
+    curve_metric,
+    results_table,
+    update_readme,
+    write_report,
+)
+
+CLAIM = Claim("acc", "test_accuracy", 0.9, 0.05, "higher", "Table 1", "Accuracy on X")
+
+
+def test_atomic_writes_leave_the_old_file_on_failure(tmp_path: Path) -> None:
+    target = write_text(tmp_path / "a" / "b.txt", "old")
+    with pytest.raises(ValueError):
+        write_json(target, {"x": float("nan")})  # NaN is not JSON: refused before the rename
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["b.txt"]
+    write_json(target, {"b": 1, "a": [1.5]})
+    assert json.loads(target.read_text()) == {"a": [1.5], "b": 1}
+
+
+def test_readme_table_between_markers(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Paper\n\nintro\n\n{README_START}\nold table\n{README_END}\n\nrest\n")
+    verdicts = [judge(CLAIM, [0.95, 0.96, 0.94])]
+    table = results_table(verdicts, "paper")
+    update_readme(readme, table)
+    text = readme.read_text()
+    assert text.startswith("# Paper\n\nintro\n\n") and text.endswith("\n\nrest\n")
+    assert "old table" not in text
+    assert "| Accuracy on X | Table 1 | test_accuracy ≥ 0.9 − 0.05 | 0.95 ± 0.01 (n=3) |" in text
+    assert "✅ reproduced" in text
+    update_readme(readme, table)  # idempotent
+    assert readme.read_text() == text
+
+    readme.write_text("# No markers\n")
+    with pytest.raises(ValueError, match="add these two lines"):
+        update_readme(readme, table)
+    assert readme.read_text() == "# No markers\n"
+
+
+def test_curve_metric() -> None:
+    keys = ["accuracy", "loss", "val_accuracy", "val_loss"]
+    assert curve_metric(CLAIM, keys) == "val_accuracy"
+    assert curve_metric(Claim("l", "loss", 1, 0, "lower", "T"), keys) == "loss"
+    assert curve_metric(Claim("p", "test_ppl", 1, 0, "lower", "T"), keys) is None
+    assert curve_metric(Claim("p", "test_ppl", 1, 0, "lower", "T", curve="loss"), keys) == "loss"
+
+
+def test_write_report(tmp_path: Path) -> None:
+    histories = {
+        s: [
+            {"epoch": e, "loss": 1.0 / e, "val_accuracy": 0.8 + 0.04 * e + s / 100, "seconds": 1}
+            for e in (1, 2, 3)
+        ]
+        for s in (0, 1, 2)
+    }
+    metrics = {s: {"test_accuracy": 0.93 + s / 100} for s in (0, 1, 2)}
+    verdicts = [judge(CLAIM, [m["test_accuracy"] for m in metrics.values()])]
+    report = write_report(
+        tmp_path / "report",
+        title="Learning Longer Memory",
+        profile="paper",
+        run_dir=Path("runs/paper/x"),
+        config={"epochs": 3, "seeds": 3},
+        claims=Claims([CLAIM], report={"deviations": "We used fewer epochs."}),
+        verdicts=verdicts,
+        seed_metrics=metrics,
+        histories=histories,
+        environment={"git": {"commit": "abc123", "dirty": True}, "python": "3.11"},
+    )
+    text = report.read_text()
+    for heading in (
+        "# Reproducibility report: Learning Longer Memory",
+        "### Scope of reproducibility",
+        "### Methodology",
+        "### What was easy",
+        "### What was difficult",
+        "### Communication with original authors",
+        "## Results: paper versus replication",
+        "## Deviations from the paper",
+    ):
+        assert heading in text
+    assert "We used fewer epochs." in text and "commit `abc123` (uncommitted changes)" in text
+    assert "![acc](acc.png)" in text and "![training loss](loss.png)" in text
+    for png in ("acc.png", "loss.png"):
+        assert (tmp_path / "report" / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    saved = json.loads((tmp_path / "report" / "metrics.json").read_text())
+    assert saved["verdicts"][0]["status"] == "reproduced"
+    assert saved["seeds"]["2"] == {"test_accuracy": pytest.approx(0.95)}

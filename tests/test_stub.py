@@ -1,0 +1,254 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The template's stub package, run as a participant runs it: train, evaluate, replicate.
+
+The stub is copied out of template/ under a plain package name (it holds no Jinja), and run
+in subprocesses: the kill-and-resume test kills a real training process with SIGKILL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "template" / "{{cookiecutter.__repo_name}}"
+PACKAGE = "stubpkg"
+README = """# Stub
+
+<!-- dlc:results:start -->
+(no results yet)
+<!-- dlc:results:end -->
+
+The end.
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "Stub2026"
+    root.mkdir()
+    shutil.copytree(TEMPLATE / "configs", root / "configs")
+    shutil.copy(TEMPLATE / "claims.toml", root / "claims.toml")
+    shutil.copytree(TEMPLATE / "src" / "{{cookiecutter.__package_name}}", root / "src" / PACKAGE)
+    (root / "README.md").write_text(README)
+    return root
+
+
+def run(project: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", PACKAGE, *args],
+        cwd=project,
+        env=_env(project),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def _env(project: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(project / "src"), str(ROOT)])}
+
+
+def only_run_dir(project: Path, profile: str) -> Path:
+    (run_dir,) = (project / "runs" / profile).iterdir()
+    return run_dir
+
+
+def test_stub_files_hold_no_jinja() -> None:
+    for path in TEMPLATE.rglob("*"):
+        if path.is_file():
+            text = path.read_text()
+            assert "{{" not in text and "{%" not in text, path
+            assert "SPDX-License-Identifier: GPL-3.0-or-later" in text, path
+
+
+def test_smoke_replicate_leaves_evidence_and_is_not_judged(project: Path) -> None:
+    result = run(project, "replicate", "--profile", "smoke")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    assert "claim stub-accuracy: not judged" in result.stdout
+    assert "TF_ENABLE_ONEDNN_OPTS" not in result.stderr  # TensorFlow's start-up noise is off
+    run_dir = only_run_dir(project, "smoke")
+    config = json.loads((run_dir / "config.json").read_text())
+    assert config["profile"] == "smoke" and config["values"]["epochs"] == 3
+    env = json.loads((run_dir / "environment.json").read_text())
+    assert env["seeds"] == [0, 1] and env["precision"] == "float32"
+    assert {"git", "packages", "command", "slurm_job_id", "tensorflow"} <= set(env)
+    assert env["tensorflow"]["devices"] and "keras" in env["packages"]
+    for seed in (0, 1):
+        seed_dir = run_dir / f"seed-{seed}"
+        history = [
+            json.loads(line) for line in (seed_dir / "history.jsonl").read_text().splitlines()
+        ]
+        assert [row["epoch"] for row in history] == [1, 2, 3]
+        assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(history[0])
+        metrics = json.loads((seed_dir / "metrics.json").read_text())["metrics"]
+        assert set(metrics) == {"test_accuracy", "test_loss"}
+        assert (seed_dir / "model.keras").is_file() and not (seed_dir / "backup").exists()
+    verdicts = json.loads((run_dir / "verdicts.json").read_text())
+    assert [v["status"] for v in verdicts] == ["not judged"]
+    report = (run_dir / "report" / "REPORT.md").read_text()
+    assert "## Results: paper versus replication" in report and "not judged" in report
+    assert (run_dir / "report" / "stub-accuracy.png").is_file()
+    # The smoke profile publishes nothing: no report/ at the root, README untouched.
+    assert not (project / "report").exists()
+    assert (project / "README.md").read_text() == README
+
+    evaluated = run(project, "evaluate", "--profile", "smoke")
+    assert evaluated.returncode == 0, evaluated.stderr[-3000:]
+    again = json.loads((run_dir / "evaluation.json").read_text())
+    for seed in (0, 1):
+        saved = json.loads((run_dir / f"seed-{seed}" / "metrics.json").read_text())["metrics"]
+        assert again[str(seed)] == pytest.approx(saved, rel=1e-6)
+
+
+def test_paper_profile_judges_claims_and_rewrites_the_readme(project: Path) -> None:
+    # The shipped paper profile, as a participant would run it first.
+    result = run(project, "replicate", "--profile", "paper")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    assert "claim stub-accuracy: reproduced" in result.stdout
+    run_dir = only_run_dir(project, "paper")
+    report = (project / "report" / "REPORT.md").read_text()
+    assert "✅ reproduced" in report and "(n=5)" in report
+    assert {p.name for p in (project / "report").iterdir()} == {
+        "REPORT.md",
+        "metrics.json",
+        "stub-accuracy.png",
+        "loss.png",
+    }
+    readme = (project / "README.md").read_text()
+    assert "(no results yet)" not in readme and "✅ reproduced" in readme
+    assert readme.startswith("# Stub\n") and readme.endswith("The end.\n")
+
+    # A claim the stub cannot meet: judged on the same runs (no retraining), exit 1.
+    claims = project / "claims.toml"
+    claims.write_text(
+        claims.read_text()
+        .replace("value = 0.9\n", "value = 0.9999\n", 1)
+        .replace("tolerance = 0.05", "tolerance = 0.0")
+    )
+    started = time.perf_counter()
+    failed = run(project, "replicate", "--profile", "paper", "--run-dir", str(run_dir))
+    assert failed.returncode == 1, failed.stderr[-3000:]
+    assert "done earlier" in failed.stdout and time.perf_counter() - started < 60
+    assert "claim stub-accuracy not reproduced" in failed.stderr
+    assert "❌ not reproduced" in (project / "README.md").read_text()
+
+    # No claim at all: refused before any training, with what to do.
+    claims.write_text("# no claims yet\n")
+    empty = run(project, "replicate", "--profile", "paper")
+    assert empty.returncode == 2
+    assert "registers no claim: add a [[claims]] table" in empty.stderr
+    assert len(list((project / "runs" / "paper").iterdir())) <= 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["train", "--profile", "smoke", "epoch=2"],
+            "epoch: unknown key (on the command line); " "did you mean 'epochs'?",
+        ),
+        (["train", "--profile", "smoke", "epochs=two"], "epochs: expected an integer"),
+        (["train", "--profile", "smok"], "did you mean 'smoke'?"),
+        (["evaluate", "--profile", "paper"], "no run of profile 'paper'"),
+    ],
+)
+def test_bad_input_is_one_line(project: Path, args: list[str], message: str) -> None:
+    result = run(project, *args)
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def final_weights(path: Path) -> list:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    import keras
+
+    return keras.saving.load_model(path).get_weights()
+
+
+def test_kill_and_resume_gives_the_uninterrupted_weights(project: Path, tmp_path: Path) -> None:
+    import numpy as np
+
+    settings = ["--profile", "smoke", "seeds=[0]", "epochs=8", "data.samples=2000"]
+    settings.append("backup_seconds=0")  # back up every epoch, so that the kill has one
+    straight = tmp_path / "straight"
+    again = tmp_path / "again"
+    killed = tmp_path / "killed"
+    for run_dir in (straight, again):
+        result = run(project, "train", "--run-dir", str(run_dir), *settings)
+        assert result.returncode == 0, result.stderr[-3000:]
+
+    # Start a run and SIGKILL it once it has finished two epochs: no chance to clean up.
+    history = killed / "seed-0" / "history.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", PACKAGE, "train", "--run-dir", str(killed), *settings],
+        cwd=project,
+        env=_env(project),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if history.exists() and len(history.read_text().splitlines()) >= 2:
+            break
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    epochs_before = len(history.read_text().splitlines())
+    assert 2 <= epochs_before < 8 and not (killed / "seed-0" / "metrics.json").exists()
+
+    resumed = run(project, "train", "--run-dir", str(killed), *settings)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "Epoch 1/8" not in resumed.stdout  # it resumed, it did not start over
+    rows = [json.loads(line) for line in history.read_text().splitlines()]
+    assert [row["epoch"] for row in rows] == list(range(1, 9))  # appended, each epoch once
+
+    reference = final_weights(straight / "seed-0" / "model.keras")
+    # Determinism: two uninterrupted runs give bit-identical weights...
+    for a, b in zip(reference, final_weights(again / "seed-0" / "model.keras"), strict=True):
+        assert np.array_equal(a, b)
+    # ...and so does the killed and resumed one.
+    for a, b in zip(reference, final_weights(killed / "seed-0" / "model.keras"), strict=True):
+        assert np.array_equal(a, b)
+    # The comparison can fail: another seed gives other weights.
+    other = tmp_path / "other"
+    assert (
+        run(
+            project, "train", "--run-dir", str(other), *settings[:2], "seeds=[1]", *settings[3:]
+        ).returncode
+        == 0
+    )
+    assert not np.array_equal(reference[0], final_weights(other / "seed-1" / "model.keras")[0])
+
+
+def test_help_is_fast_and_never_imports_tensorflow(project: Path) -> None:
+    code = (
+        "import sys, runpy\n"
+        f"sys.argv = ['{PACKAGE}', 'replicate', '--help']\n"
+        "try:\n"
+        f"    runpy.run_module('{PACKAGE}', run_name='__main__')\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0\n"
+        "print(sorted(m for m in ('tensorflow', 'keras', 'numpy', 'matplotlib') "
+        "if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, env=_env(project), capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--profile" in result.stdout and "KEY=VALUE" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"
