@@ -10,7 +10,14 @@ from typing import NamedTuple
 import keras
 import numpy as np
 
-from .training import SweepLoop, paper_sgd, reset_optimizer, uniform_init
+from .training import (
+    Phase,
+    SummedSquaredError,
+    SweepLoop,
+    paper_sgd,
+    reset_optimizer,
+    uniform_init,
+)
 
 
 class Family(NamedTuple):
@@ -55,14 +62,38 @@ ISOMORPHISM = dict(zip(ENGLISH, ITALIAN, strict=True))
 REPORTED_CASES = 104
 N_TRAIN = 100
 
-# The paper's training procedure.
+# The paper's training procedure: 1,500 sweeps, momentum 0.5 for 20 sweeps then 0.9, and every
+# weight shrunk by 0.2% after each weight change.
 SWEEPS = 1500
-EPS = 0.005
-MOMENTUM_SCHEDULE = ((20, 0.5), (SWEEPS - 20, 0.9))
+PAPER_EPS = 0.005
 WEIGHT_DECAY = 0.002
+# Deviation (measured, see the report): with eps = 0.005 no seed learns the training cases in
+# 1,500 sweeps from any initial range we tried (0.3 to 3): the weight decay wins over the tiny
+# gradients that reach the encoding layers. Twenty times the rate learns them in every seed.
+EPS_FACTOR = 20
+SCHEDULE = (
+    Phase(20, EPS_FACTOR * PAPER_EPS, 0.5),
+    Phase(SWEEPS - 20, EPS_FACTOR * PAPER_EPS, 0.9),
+)
+PAPER_SCHEDULE = (Phase(20, PAPER_EPS, 0.5), Phase(SWEEPS - 20, PAPER_EPS, 0.9))
 # Our choices where the paper is open (measured; see the deviations list).
-INIT_RANGE = 0.3
-TARGETS = (0.2, 0.8)
+INIT_RANGE = 1.5
+# The error of an output counts as zero once it is above 0.8 (should be on) or below 0.2
+# (should be off): our reading of the paper, and the only target choice of three that learned.
+MARGIN = 0.2
+
+
+@dataclass(frozen=True)
+class Setup:
+    """How a family-tree network is trained; the defaults are the replication's choices."""
+
+    schedule: tuple[Phase, ...] = SCHEDULE
+    weight_decay: float = WEIGHT_DECAY
+    init_range: float = INIT_RANGE
+    # Error counted as zero once an output is within ``margin`` of its 0/1 target.
+    margin: float = MARGIN
+    # Alternatively, plain squared error on softened targets such as (0.2, 0.8).
+    targets: tuple[float, float] = (0.0, 1.0)
 
 
 def relatives(families: tuple[Family, ...]) -> dict[tuple[str, str], frozenset[str]]:
@@ -215,25 +246,28 @@ class FamilyRun:
 class FamilyTreeTrainer:
     """Train many (seed, draw) pairs on one model, so each momentum phase is traced once."""
 
-    def __init__(
-        self, targets: tuple[float, float] = TARGETS, init_range: float = INIT_RANGE
-    ) -> None:
-        self.targets = targets
-        self.init_range = init_range
-        self.model = build_model(init_range)
+    def __init__(self, setup: Setup = Setup()) -> None:
+        self.setup = setup
+        self.model = build_model(setup.init_range)
         train, _ = held_out_split(0)
-        x, y = encode(train, targets)
+        x, y = encode(train, setup.targets)
+        first = setup.schedule[0]
         self.loop = SweepLoop(
-            self.model, paper_sgd(EPS, MOMENTUM_SCHEDULE[0][1]), x, y, WEIGHT_DECAY
+            self.model,
+            paper_sgd(first.eps, first.alpha),
+            x,
+            y,
+            setup.weight_decay,
+            SummedSquaredError(setup.margin),
         )
 
-    def run(self, seed: int, draw: int, schedule=MOMENTUM_SCHEDULE) -> FamilyRun:
+    def run(self, seed: int, draw: int) -> FamilyRun:
         """Train from seed's initial weights on draw's 100 cases; test on its 4 held-out cases."""
         train, test = held_out_split(draw)
-        self.loop.set_data(*encode(train, self.targets))
-        uniform_init(self.model, seed, self.init_range)
+        self.loop.set_data(*encode(train, self.setup.targets))
+        uniform_init(self.model, seed, self.setup.init_range)
         reset_optimizer(self.loop.optimizer)
-        hist = self.loop.run_schedule(schedule)
+        hist = self.loop.run_schedule(self.setup.schedule)
         y_train = np.asarray(self.model(encode(train)[0]))
         y_test = np.asarray(self.model(encode(test)[0]))
         return FamilyRun(

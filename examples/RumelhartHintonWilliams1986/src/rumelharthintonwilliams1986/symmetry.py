@@ -141,7 +141,7 @@ class SymmetryTrainer:
     def __init__(self, eps: float = EPS, alpha: float = ALPHA) -> None:
         self.x, self.y = symmetry_data()
         self.model = build_model()
-        self.alpha = alpha
+        self.eps, self.alpha = eps, alpha
         self.loop = SweepLoop(self.model, paper_sgd(eps, alpha), self.x, self.y)
 
     def run(
@@ -154,7 +154,7 @@ class SymmetryTrainer:
         """Train from seed's initial weights until the strict criterion or ``max_sweeps``."""
         uniform_init(self.model, seed, init_range)
         reset_optimizer(self.loop.optimizer)
-        hist: SweepHistory = self.loop.run(max_sweeps, self.alpha, stop_below=strict)
+        hist: SweepHistory = self.loop.run(max_sweeps, self.eps, self.alpha, stop_below=strict)
         weights = SymmetryWeights.of(self.model)
         run = SymmetryRun(
             seed=seed,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import keras
 import numpy as np
@@ -178,36 +179,49 @@ class SweepLoop:
                 k += 1
         return out[0].stack(), out[1].stack(), correct.stack()
 
-    def run(self, max_sweeps: int, momentum: float, stop_below: float = 0.0) -> SweepHistory:
+    def run(
+        self, max_sweeps: int, eps: float, alpha: float, stop_below: float = 0.0
+    ) -> SweepHistory:
         """Make up to ``max_sweeps`` weight changes; stop early once every |y - d| < stop_below."""
-        fn = self._run_fn(momentum)
+        fn = self._run_fn(alpha)
+        # The learning rate is a variable of the optimizer: changing it needs no retrace.
+        self.optimizer.learning_rate = eps
         loss, err, ok = fn(tf.constant(max_sweeps, tf.int32), tf.constant(stop_below, tf.float32))
         return SweepHistory(loss.numpy(), err.numpy(), ok.numpy())
 
-    def run_schedule(
-        self, schedule: Sequence[tuple[int, float]], stop_below: float = 0.0
-    ) -> SweepHistory:
-        """Run phases of (sweeps, momentum) in order, keeping the optimizer's momentum state."""
+    def run_schedule(self, schedule: Sequence[Phase], stop_below: float = 0.0) -> SweepHistory:
+        """Run the phases in order, keeping the optimizer's momentum state between them."""
         history: SweepHistory | None = None
-        for sweeps, momentum in schedule:
-            part = self.run(sweeps, momentum, stop_below)
+        for phase in schedule:
+            part = self.run(phase.sweeps, phase.eps, phase.alpha, stop_below)
             history = part if history is None else history.extend(part)
-            if part.sweeps < sweeps:  # stopped early: the criterion was met
+            if part.sweeps < phase.sweeps:  # stopped early: the criterion was met
                 break
         assert history is not None, "the schedule must have at least one phase"
         return history
 
 
-class MomentumSchedule(keras.callbacks.Callback):
-    """Set SGD's momentum at given epochs (sweeps), e.g. {0: 0.5, 20: 0.9}."""
+class Phase(NamedTuple):
+    """A stretch of sweeps with one learning rate and momentum."""
 
-    def __init__(self, schedule: dict[int, float]) -> None:
+    sweeps: int
+    eps: float
+    alpha: float
+
+
+class SweepSchedule(keras.callbacks.Callback):
+    """Set SGD's learning rate and momentum at the start of each phase (epoch = sweep)."""
+
+    def __init__(self, schedule: Sequence[Phase]) -> None:
         super().__init__()
-        self.schedule = schedule
+        starts = np.cumsum([0] + [p.sweeps for p in schedule[:-1]])
+        self.starts = {int(s): p for s, p in zip(starts, schedule, strict=True)}
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        if epoch in self.schedule:
-            self.model.optimizer.momentum = self.schedule[epoch]
+        if epoch in self.starts:
+            phase = self.starts[epoch]
+            self.model.optimizer.learning_rate = phase.eps
+            self.model.optimizer.momentum = phase.alpha
             # The train function baked the old momentum in when it was traced.
             self.model.make_train_function(force=True)
 
@@ -228,18 +242,24 @@ def fit_sweeps(
     model: keras.Model,
     x: np.ndarray | Sequence[np.ndarray],
     targets: np.ndarray,
-    sweeps: int,
-    eps: float,
-    momentum: dict[int, float],
+    schedule: Sequence[Phase],
     weight_decay: float = 0.0,
+    loss: keras.losses.Loss | None = None,
     callbacks: Sequence[keras.callbacks.Callback] = (),
 ) -> keras.callbacks.History:
     """Train with ``keras.Model.fit``: one epoch = one full-batch sweep."""
-    model.compile(optimizer=paper_sgd(eps, momentum[0]), loss=SummedSquaredError())
-    cbs = [MomentumSchedule(momentum), *callbacks]
+    optimizer = paper_sgd(schedule[0].eps, schedule[0].alpha)
+    model.compile(optimizer=optimizer, loss=loss or SummedSquaredError())
+    cbs = [SweepSchedule(schedule), *callbacks]
     if weight_decay:
         cbs.append(WeightDecay(weight_decay))
     n = len(targets)
     return model.fit(
-        x, targets, batch_size=n, epochs=sweeps, shuffle=False, verbose=0, callbacks=cbs
+        list(x) if isinstance(x, tuple) else x,
+        targets,
+        batch_size=n,
+        epochs=sum(p.sweeps for p in schedule),
+        shuffle=False,
+        verbose=0,
+        callbacks=cbs,
     )
