@@ -213,6 +213,19 @@ def top_correct(outputs: np.ndarray, cases: list[Case]) -> np.ndarray:
     return want[np.arange(len(cases)), outputs.argmax(axis=1)]
 
 
+def counterpart_similarity(person_weights: np.ndarray) -> float:
+    """Correlation of English and Italian counterparts' encoding weights (Figure 4), in [-1, 1].
+
+    Each unit's mean over each tree is removed first, so a unit that only tells the nationality
+    apart neither helps nor hurts; 1 means counterparts have identical patterns, 0 unrelated.
+    """
+    eng = person_weights[[PEOPLE.index(p) for p in ENGLISH]]
+    ita = person_weights[[PEOPLE.index(p) for p in ITALIAN]]
+    eng = eng - eng.mean(axis=0)
+    ita = ita - ita.mean(axis=0)
+    return float(np.sum(eng * ita) / np.sqrt(np.sum(eng**2) * np.sum(ita**2)))
+
+
 def held_out_split(draw: int, n_test: int = len(all_cases()) - N_TRAIN) -> tuple[list, list]:
     """Training and held-out cases: ``n_test`` cases drawn at random (paper: which is unknown)."""
     cases = all_cases()
@@ -233,6 +246,7 @@ class FamilyRun:
     test_correct: int  # held-out cases correct (of 4)
     test_top_correct: int  # held-out cases whose most active output is a correct person
     final_loss: float
+    counterpart_similarity: float
     test_outputs: list[list[float]] = field(default_factory=list)
     person_weights: np.ndarray | None = None  # (24, 6): person 1 -> its 6 encoding units
 
@@ -270,6 +284,7 @@ class FamilyTreeTrainer:
         hist = self.loop.run_schedule(self.setup.schedule)
         y_train = np.asarray(self.model(encode(train)[0]))
         y_test = np.asarray(self.model(encode(test)[0]))
+        person_weights = self.model.get_layer("person1_encoding").get_weights()[0]
         return FamilyRun(
             seed=seed,
             draw=draw,
@@ -278,6 +293,7 @@ class FamilyTreeTrainer:
             test_correct=int(correct(y_test, test).sum()),
             test_top_correct=int(top_correct(y_test, test).sum()),
             final_loss=float(hist.loss[-1]),
+            counterpart_similarity=counterpart_similarity(person_weights),
             test_outputs=y_test.round(3).tolist(),
-            person_weights=self.model.get_layer("person1_encoding").get_weights()[0],
+            person_weights=person_weights,
         )
