@@ -19,7 +19,7 @@ ALPHA = 0.9
 INIT_RANGE = 0.3
 REPORTED_SWEEPS = 1425
 # Our choices where the paper is open (see the deviations list).
-MAX_SWEEPS = 20_000
+MAX_SWEEPS = 50_000
 STRICT_TOLERANCE = 0.2
 
 
