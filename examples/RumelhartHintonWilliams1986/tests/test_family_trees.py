@@ -116,3 +116,15 @@ def test_model_shapes():
         "person2": 24,
     }
     assert model.count_params() == (24 + 1) * 6 + (12 + 1) * 6 + 13 * 12 + 13 * 6 + 7 * 24
+
+
+def test_counterpart_similarity_is_one_for_shared_patterns_and_ignores_nationality():
+    rng = np.random.default_rng(0)
+    english = rng.normal(size=(12, 6))
+    weights = np.zeros((24, 6))
+    weights[[ft.PEOPLE.index(p) for p in ft.ENGLISH]] = english
+    # The Italians: the same pattern, shifted on every unit (a nationality feature).
+    weights[[ft.PEOPLE.index(p) for p in ft.ITALIAN]] = english + 5.0
+    assert ft.counterpart_similarity(weights) == pytest.approx(1.0)
+    weights[[ft.PEOPLE.index(p) for p in ft.ITALIAN]] = rng.normal(size=(12, 6))
+    assert abs(ft.counterpart_similarity(weights)) < 0.5
