@@ -4,12 +4,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "test"]
+nox.options.sessions = ["lint", "test", "replicate"]
 nox.options.error_on_missing_interpreters = False
 
 PYTHON = "3.11"
@@ -29,6 +30,24 @@ def test(session: nox.Session) -> None:
     """Run the test suite; extra arguments go to pytest (``nox -s test -- -k naming``)."""
     session.install("-e", ".[cpu,plots,test]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def replicate(session: nox.Session) -> None:
+    """Bake the default replication and run its replication: smoke, or ``-- --profile paper``.
+
+    `nox -s test replicate` thus means here what it means in a replication: the tests, then a
+    replication that ends in a verdict.
+    """
+    session.install("-e", ".[cpu,plots,new]")
+    out = Path(session.create_tmp()) / "baked"
+    shutil.rmtree(out, ignore_errors=True)
+    session.run("dlc", "new", "--template", ".", "--no-input", "--output-dir", str(out))
+    (project,) = out.iterdir()
+    session.install("--no-deps", "-e", str(project))  # its TensorFlow is the one above
+    args = session.posargs or ["--profile", "smoke"]
+    with session.chdir(project):
+        session.run("python", "-m", project.name.lower(), "replicate", *args)
 
 
 @nox.session(python=PYTHON)

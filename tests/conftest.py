@@ -23,12 +23,23 @@ def dlc_bib() -> Path:
 
 
 @pytest.fixture(scope="session")
-def tf_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def baked_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template's default repository (MikolovJoulinChopraEtAl2015), baked once per run."""
+    from tests.bakery import bake
+
+    result = bake(tmp_path_factory.mktemp("baked-default"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.project
+
+
+@pytest.fixture(scope="session")
+def tf_python(tmp_path_factory: pytest.TempPathFactory, baked_default: Path) -> Path:
     """One Python environment with TensorFlow for the whole test run.
 
-    Baked repositories are installed into it without their dependencies, so TensorFlow (a
-    1.6 GB install) is set up once per run, whatever the number of bakes. uv makes it quick
-    (seconds with a warm cache); dlc-common comes from this checkout.
+    It holds dlc-common from this checkout and the default baked repository with its [cpu,dev]
+    extras, so TensorFlow (a 1.6 GB install) is set up once per run from the versions the
+    template pins; other baked repositories go in without their dependencies. uv makes this
+    take seconds with a warm cache.
     """
     import shutil
     import subprocess
@@ -41,17 +52,17 @@ def tf_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([uv, "venv", "-q", "--python", sys.executable, str(venv)], check=True)
     python = venv / "bin" / "python"
     subprocess.run(
-        [uv, "pip", "install", "-q", "--python", str(python), str(ROOT), *E2E_PACKAGES],
+        [
+            uv,
+            "pip",
+            "install",
+            "-q",
+            "--python",
+            str(python),
+            str(ROOT),
+            "-e",
+            f"{baked_default}[cpu,dev]",
+        ],
         check=True,
     )
     return python
-
-
-# What a baked repository's [cpu,dev] extras bring, pinned as the template pins them.
-E2E_PACKAGES = [
-    "tensorflow-cpu==2.21.0",
-    "matplotlib>=3.8",
-    "pytest>=8",
-    "nbclient>=0.10",
-    "ipykernel>=6.29",
-]

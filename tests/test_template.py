@@ -83,6 +83,10 @@ def expected_files(repo: str) -> set[str]:
         "README.md",
         "REUSE.toml",
         "cluster/job.sbatch",
+        f"notebooks/{repo}.ipynb",
+        "tests/conftest.py",
+        "tests/test_model_and_data.py",
+        "tests/test_replicate.py",
         "noxfile.py",
         "pyproject.toml",
     }

@@ -32,14 +32,16 @@ def install(session: nox.Session, extras: str = "") -> None:
     session.install(*([source] if source else []), "-e", target)
 
 
-def tracked_files() -> list[str]:
-    """The files git tracks (all files, outside git), for the licence-header check."""
+def source_files() -> list[str]:
+    """The files that must carry an SPDX header (the file types the pre-commit hook checks)."""
+    suffixes = {".py", ".pyi", ".sh", ".sbatch", ".yml", ".yaml", ".toml", ".ipynb"}
     try:
         listing = subprocess.run(["git", "ls-files"], capture_output=True, text=True, check=True)
-        return listing.stdout.splitlines()
-    except (OSError, subprocess.CalledProcessError):
+        files = [Path(name) for name in listing.stdout.splitlines()]
+    except (OSError, subprocess.CalledProcessError):  # not a git checkout: every file
         skip = {".git", ".nox", ".venv", "runs", "build", "dist"}
-        return [str(p) for p in Path(".").rglob("*") if p.is_file() and not skip & set(p.parts)]
+        files = [p for p in Path(".").rglob("*") if p.is_file() and not skip & set(p.parts)]
+    return [str(p) for p in files if p.suffix in suffixes]
 
 
 @nox.session(python=PYTHON)
@@ -81,7 +83,7 @@ def lint(session: nox.Session) -> None:
     session.install(*LINT_TOOLS)
     session.run("black", "--check", "--diff", ".")
     session.run("ruff", "check", ".")
-    session.run("dlc-check-license-headers", *tracked_files())
+    session.run("dlc-check-license-headers", *source_files())
 
 
 @nox.session(python=PYTHON)
