@@ -247,3 +247,29 @@ def test_help_is_fast_and_never_imports_tensorflow(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "--profile" in result.stdout and "KEY=VALUE" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_sigterm_stops_at_the_epoch_end_with_exit_75(project: Path, tmp_path: Path) -> None:
+    run_dir = tmp_path / "stopped"
+    history = run_dir / "seed-0" / "history.jsonl"
+    args = ["train", "--run-dir", str(run_dir), "seeds=[0]", "epochs=200", "data.samples=2000"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", PACKAGE, *args],
+        cwd=project,
+        env=_env(project),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None and not history.exists():
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)  # what SLURM sends on preemption
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 75, stderr[-3000:]  # EX_TEMPFAIL: requeue me
+    assert f"--run-dir {run_dir} to resume" in stderr
+    epochs = len(history.read_text().splitlines())
+    assert 1 <= epochs < 200
+    # The backup was forced at the stop although backup_seconds (30) had not passed.
+    backups = [p.name for p in (run_dir / "seed-0" / "backup").iterdir()]
+    assert backups == [f"epoch-{epochs:06d}.weights.h5"]
