@@ -23,6 +23,7 @@ import datetime
 import importlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -93,9 +94,15 @@ def _pick_run_dir(args: argparse.Namespace, root: Path, config: Config, chief: b
             raise AppError(f"no run of profile {config.profile!r} in {runs}; train one first")
         return existing[-1]
     job = os.environ.get("SLURM_JOB_ID")
-    # A requeued SLURM job keeps its id, so it finds its own run directory and resumes.
-    name = f"slurm-{job}" if job else datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return runs / name
+    if job:
+        # A requeued SLURM job keeps its id, so it finds its own run directory and resumes.
+        return runs / f"slurm-{job}"
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate, n = runs / stamp, 1
+    while candidate.exists():  # two runs started within the same second stay apart
+        n += 1
+        candidate = runs / f"{stamp}-{n}"
+    return candidate
 
 
 def _check_same_config(run_dir: Path, config: Config) -> None:
@@ -140,7 +147,7 @@ def _train_seeds(
     from dlc_common import runtime
     from dlc_common.environment import describe_environment
     from dlc_common.files import write_json
-    from dlc_common.train import fit
+    from dlc_common.train import BACKUP_DIR, fit
 
     if config.deterministic:
         runtime.enable_determinism()
@@ -181,6 +188,7 @@ def _train_seeds(
             validation_data=validation,
             strategy=strategy,
             backup_seconds=float(config.backup_seconds),
+            keep_backup=True,  # until metrics.json is written: a kill in evaluation costs no epoch
             verbose=verbose,
         )
         if result.stopped_by_signal is not None and not result.completed:
@@ -209,6 +217,7 @@ def _train_seeds(
                     "seconds": round(time.perf_counter() - started, 2),
                 },
             )
+        shutil.rmtree(seed_dir / BACKUP_DIR, ignore_errors=True)
         results[seed] = metrics
         print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()), flush=True)
     return results

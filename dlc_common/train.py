@@ -257,6 +257,7 @@ def fit(
     callbacks: Sequence[keras.callbacks.Callback] = (),
     tensorboard: bool | None = None,
     backup_seconds: float = 30.0,
+    keep_backup: bool = False,
     verbose: str | int = "auto",
     **fit_kwargs: Any,
 ) -> FitResult:
@@ -264,7 +265,9 @@ def fit(
 
     ``model`` is a compiled model, or a function that builds and compiles one: it is called
     inside ``strategy``'s scope. A run directory that holds a backup resumes from it;
-    ``backup_seconds=0`` backs up after every epoch. Only
+    ``backup_seconds=0`` backs up after every epoch. The backup is removed once training has
+    finished, unless ``keep_backup`` (then it holds the final state, for a caller that still
+    has work to do before the run counts as done). Only
     the chief process writes ``run_dir``; ``run_dir=None`` writes nothing lasting.
     TensorBoard logs are written when the ``tensorboard`` package is installed (tensorflow-cpu
     does not bring it) unless ``tensorboard=False``.
@@ -331,7 +334,9 @@ def fit(
         diverged=diverged,
         stopped_by_signal=stopper.received,
     )
-    if done or diverged:
+    if done and keep_backup and scratch is None:
+        backup.save(epochs)  # a restart now skips straight to what comes after training
+    elif done or diverged:
         shutil.rmtree(out / BACKUP_DIR, ignore_errors=True)
     if scratch is not None:
         shutil.rmtree(scratch, ignore_errors=True)

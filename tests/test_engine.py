@@ -149,6 +149,13 @@ def test_fit_resumes_and_history_appends(tmp_path: Path) -> None:
     assert [r["epoch"] for r in result.history] == [1, 2, 3, 4, 5]
     assert not (tmp_path / "backup").exists()  # removed once training really finished
 
+    # keep_backup: the final state stays, so that a restart skips the training it finished.
+    kept = tmp_path / "kept"
+    fit(tiny_model, data, epochs=2, run_dir=kept, verbose=0, keep_backup=True)
+    assert [p.name for p in (kept / "backup").iterdir()] == ["epoch-000002.weights.h5"]
+    again = fit(tiny_model, data, epochs=2, run_dir=kept, verbose=0)
+    assert again.completed and again.initial_epoch == 2 and len(again.history) == 2
+
 
 def test_fit_stops_cleanly_on_a_signal(tmp_path: Path) -> None:
     class Signal(keras.callbacks.Callback):
