@@ -25,7 +25,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -83,11 +82,13 @@ def _seed_dir(run_dir: Path, seed: int) -> Path:
 
 
 def _pick_run_dir(args: argparse.Namespace, root: Path, config: Config, chief: bool) -> Path:
-    if not chief:
-        return Path(tempfile.mkdtemp(prefix="dlc-worker-"))  # other workers write nothing lasting
     runs = root / "runs" / config.profile
     if args.run_dir:
         return Path(args.run_dir).resolve()
+    if not chief and not os.environ.get("SLURM_JOB_ID"):
+        # Every worker must see the chief's run directory (to skip the same finished seeds),
+        # and a time stamp would differ between them.
+        raise AppError("a multi-worker run needs --run-dir DIR, the same on every worker")
     if getattr(args, "resume", False) or args.command == "evaluate":
         existing = sorted(p for p in runs.glob("*") if (p / "config.json").exists())
         if not existing:
@@ -383,7 +384,8 @@ def main(argv: Sequence[str] | None = None, *, package: str) -> int:
             config = Config(saved["profile"], saved["values"]).override(args.overrides)
         else:
             _check_same_config(run_dir, config)
-        run_dir.mkdir(parents=True, exist_ok=True)
+        if chief:  # only the chief writes; the other workers read what it wrote
+            run_dir.mkdir(parents=True, exist_ok=True)
         import dlc_common.quiet  # noqa: F401  (before the experiment imports TensorFlow)
 
         experiment = importlib.import_module(f"{package}.experiment")
