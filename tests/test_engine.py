@@ -71,6 +71,9 @@ def test_pipeline_maps_shards_and_reads_datasets() -> None:
     values = sorted(float(v) for (batch,) in sharded for v in batch.numpy())
     assert values == [2 * (1000 + v) for v in range(1, 40, 2)]  # worker 1's half, mapped
     assert {len(batch) for (batch,) in sharded} <= {4}  # global batch 8 over 2 replicas
+    named = pipeline({"a": x, "b": -x}, batch_size=8, training=True, seed=2)
+    for batch in named:
+        assert set(batch) == {"a", "b"} and np.array_equal(batch["a"], -batch["b"])
     source = tf.data.Dataset.range(30)
     streamed = pipeline(source, batch_size=10, training=True, seed=1, shuffle_buffer=30)
     assert sorted(int(v) for batch in streamed for v in batch.numpy()) == list(range(30))
