@@ -142,7 +142,7 @@ def _evaluate(experiment: ModuleType, model: Any, data: Any, config: Config) -> 
 
 
 def _train_seeds(
-    experiment: ModuleType, config: Config, run_dir: Path, chief: bool
+    experiment: ModuleType, config: Config, run_dir: Path, chief: bool, root: Path
 ) -> dict[int, dict[str, float]]:
     """Train and evaluate every seed not done yet; returns the final metrics per seed."""
     from dlc_common import runtime
@@ -155,7 +155,7 @@ def _train_seeds(
     precision = runtime.set_precision(config.precision)
     strategy = runtime.make_strategy()
     if chief:
-        environment = describe_environment(Path.cwd(), config.seeds)
+        environment = describe_environment(root, config.seeds)
         environment.update(precision=precision, strategy=type(strategy).__name__)
         earlier = run_dir / "environment.json"
         if earlier.exists():
@@ -238,7 +238,9 @@ def _histories(run_dir: Path, seeds: Sequence[int]) -> dict[int, list[dict[str, 
 
 
 def _cmd_train(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
-    metrics = _train_seeds(ctx["experiment"], ctx["config"], ctx["run_dir"], ctx["chief"])
+    metrics = _train_seeds(
+        ctx["experiment"], ctx["config"], ctx["run_dir"], ctx["chief"], ctx["root"]
+    )
     _print_summary(metrics)
     return EXIT_OK
 
@@ -289,7 +291,7 @@ def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
             "result of the paper this replication tests"
         )
     require_matplotlib()  # before hours of training, not after
-    metrics = _train_seeds(ctx["experiment"], config, run_dir, ctx["chief"])
+    metrics = _train_seeds(ctx["experiment"], config, run_dir, ctx["chief"], root)
     verdicts = [
         judge(
             claim,

@@ -42,6 +42,9 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(TEMPLATE / "claims.toml", root / "claims.toml")
     shutil.copytree(TEMPLATE / "src" / "{{cookiecutter.package_name}}", root / "src" / PACKAGE)
     (root / "README.md").write_text(README)
+    identity = ["-c", "user.name=T", "-c", "user.email=t@example.org"]
+    for args in (["init", "-q"], ["add", "."], [*identity, "commit", "-q", "-m", "baked"]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
     return root
 
 
@@ -85,6 +88,7 @@ def test_smoke_replicate_leaves_evidence_and_is_not_judged(project: Path) -> Non
     assert env["seeds"] == [0, 1] and env["precision"] == "float32"
     assert {"git", "packages", "command", "slurm_job_id", "tensorflow"} <= set(env)
     assert env["tensorflow"]["devices"] and "keras" in env["packages"]
+    assert len(env["git"]["commit"]) == 40 and env["git"]["dirty"] is False
     for seed in (0, 1):
         seed_dir = run_dir / f"seed-{seed}"
         history = [
