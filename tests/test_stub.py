@@ -276,4 +276,4 @@ def test_sigterm_stops_at_the_epoch_end_with_exit_75(project: Path, tmp_path: Pa
     assert 1 <= epochs < 200
     # The backup was forced at the stop although backup_seconds (30) had not passed.
     backups = [p.name for p in (run_dir / "seed-0" / "backup").iterdir()]
-    assert backups == [f"epoch-{epochs:06d}.weights.h5"]
+    assert backups == [f"epoch-{epochs:06d}"]
