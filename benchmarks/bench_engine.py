@@ -35,11 +35,17 @@ def import_time(repeats: int) -> None:
             out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
             seconds, tf_loaded, np_loaded = out.stdout.split()
             runs.append(float(seconds))
+        median = statistics.median(runs)
+        goal = "" if module != "dlc_common" else f" [goal < 50 ms: {_met(median < 0.050)}]"
         print(
-            f"import {module}: median {statistics.median(runs) * 1000:.1f} ms over {repeats} "
+            f"import {module}: median {median * 1000:.1f} ms over {repeats} "
             f"runs (max {max(runs) * 1000:.1f} ms); TensorFlow imported: {tf_loaded}, "
-            f"NumPy: {np_loaded}"
+            f"NumPy: {np_loaded}{goal}"
         )
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT MET"
 
 
 def _best(fns: list[Callable[[], object]], repeats: int) -> list[float]:
@@ -109,7 +115,8 @@ def fit_overhead(repeats: int) -> None:
         print(
             f"fit, {label} ({epochs} epochs x {steps} steps): keras.fit {base:.2f} s, "
             f"keras.fit + same callbacks {backup:.2f} s, dlc_common.fit {ours:.2f} s; "
-            f"ratio vs keras.fit+callbacks {ours / backup:.3f}, vs bare keras.fit {ours / base:.3f}"
+            f"ratio vs keras.fit+callbacks {ours / backup:.3f}, "
+            f"vs bare keras.fit {ours / base:.3f} [goal <= 1.05: {_met(ours / base <= 1.05)}]"
         )
 
 

@@ -23,8 +23,8 @@ import datetime
 import importlib
 import json
 import os
+import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -82,20 +82,28 @@ def _seed_dir(run_dir: Path, seed: int) -> Path:
 
 
 def _pick_run_dir(args: argparse.Namespace, root: Path, config: Config, chief: bool) -> Path:
-    if not chief:
-        return Path(tempfile.mkdtemp(prefix="dlc-worker-"))  # other workers write nothing lasting
     runs = root / "runs" / config.profile
     if args.run_dir:
         return Path(args.run_dir).resolve()
+    if not chief and not os.environ.get("SLURM_JOB_ID"):
+        # Every worker must see the chief's run directory (to skip the same finished seeds),
+        # and a time stamp would differ between them.
+        raise AppError("a multi-worker run needs --run-dir DIR, the same on every worker")
     if getattr(args, "resume", False) or args.command == "evaluate":
         existing = sorted(p for p in runs.glob("*") if (p / "config.json").exists())
         if not existing:
             raise AppError(f"no run of profile {config.profile!r} in {runs}; train one first")
         return existing[-1]
     job = os.environ.get("SLURM_JOB_ID")
-    # A requeued SLURM job keeps its id, so it finds its own run directory and resumes.
-    name = f"slurm-{job}" if job else datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return runs / name
+    if job:
+        # A requeued SLURM job keeps its id, so it finds its own run directory and resumes.
+        return runs / f"slurm-{job}"
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate, n = runs / stamp, 1
+    while candidate.exists():  # two runs started within the same second stay apart
+        n += 1
+        candidate = runs / f"{stamp}-{n}"
+    return candidate
 
 
 def _check_same_config(run_dir: Path, config: Config) -> None:
@@ -134,20 +142,20 @@ def _evaluate(experiment: ModuleType, model: Any, data: Any, config: Config) -> 
 
 
 def _train_seeds(
-    experiment: ModuleType, config: Config, run_dir: Path, chief: bool
+    experiment: ModuleType, config: Config, run_dir: Path, chief: bool, root: Path
 ) -> dict[int, dict[str, float]]:
     """Train and evaluate every seed not done yet; returns the final metrics per seed."""
     from dlc_common import runtime
     from dlc_common.environment import describe_environment
     from dlc_common.files import write_json
-    from dlc_common.train import fit
+    from dlc_common.train import BACKUP_DIR, fit
 
     if config.deterministic:
         runtime.enable_determinism()
     precision = runtime.set_precision(config.precision)
     strategy = runtime.make_strategy()
     if chief:
-        environment = describe_environment(Path.cwd(), config.seeds)
+        environment = describe_environment(root, config.seeds)
         environment.update(precision=precision, strategy=type(strategy).__name__)
         earlier = run_dir / "environment.json"
         if earlier.exists():
@@ -181,6 +189,7 @@ def _train_seeds(
             validation_data=validation,
             strategy=strategy,
             backup_seconds=float(config.backup_seconds),
+            keep_backup=True,  # until metrics.json is written: a kill in evaluation costs no epoch
             verbose=verbose,
         )
         if result.stopped_by_signal is not None and not result.completed:
@@ -209,6 +218,7 @@ def _train_seeds(
                     "seconds": round(time.perf_counter() - started, 2),
                 },
             )
+        shutil.rmtree(seed_dir / BACKUP_DIR, ignore_errors=True)
         results[seed] = metrics
         print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()), flush=True)
     return results
@@ -228,7 +238,9 @@ def _histories(run_dir: Path, seeds: Sequence[int]) -> dict[int, list[dict[str, 
 
 
 def _cmd_train(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
-    metrics = _train_seeds(ctx["experiment"], ctx["config"], ctx["run_dir"], ctx["chief"])
+    metrics = _train_seeds(
+        ctx["experiment"], ctx["config"], ctx["run_dir"], ctx["chief"], ctx["root"]
+    )
     _print_summary(metrics)
     return EXIT_OK
 
@@ -279,7 +291,7 @@ def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
             "result of the paper this replication tests"
         )
     require_matplotlib()  # before hours of training, not after
-    metrics = _train_seeds(ctx["experiment"], config, run_dir, ctx["chief"])
+    metrics = _train_seeds(ctx["experiment"], config, run_dir, ctx["chief"], root)
     verdicts = [
         judge(
             claim,
@@ -374,7 +386,8 @@ def main(argv: Sequence[str] | None = None, *, package: str) -> int:
             config = Config(saved["profile"], saved["values"]).override(args.overrides)
         else:
             _check_same_config(run_dir, config)
-        run_dir.mkdir(parents=True, exist_ok=True)
+        if chief:  # only the chief writes; the other workers read what it wrote
+            run_dir.mkdir(parents=True, exist_ok=True)
         import dlc_common.quiet  # noqa: F401  (before the experiment imports TensorFlow)
 
         experiment = importlib.import_module(f"{package}.experiment")

@@ -115,7 +115,8 @@ def _check_field(where: str, key: str, value: Any) -> Any:
     kind = _CLAIM_FIELDS[key]
     if kind is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ClaimsError(f"{where}: {key}: expected a number, got {value!r}")
+            hint = ' or a percentage such as "5%"' if key == "tolerance" else ""
+            raise ClaimsError(f"{where}: {key}: expected a number{hint}, got {value!r}")
         if not math.isfinite(value):
             raise ClaimsError(f"{where}: {key}: expected a finite number, got {value!r}")
         return float(value)
@@ -138,6 +139,21 @@ def _parse_claim(where: str, table: Any, index: int) -> Claim:
             f"{where}: missing {', '.join(missing)}; a claim needs metric, value, tolerance, "
             f'direction ({" | ".join(DIRECTIONS)}) and where (for example "Table 2")'
         )
+    table = dict(table)
+    tolerance = table.get("tolerance")
+    if isinstance(tolerance, str) and tolerance.strip().endswith("%"):
+        # A relative tolerance: "5%" of the paper's value.
+        try:
+            percent = float(tolerance.strip()[:-1])
+        except ValueError:
+            percent = -1.0
+        value = table.get("value")
+        if percent < 0 or isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ClaimsError(
+                f"{where}: tolerance: {tolerance!r} is not a percentage of a numeric value; "
+                'write for example tolerance = "5%" or tolerance = 0.02'
+            )
+        table["tolerance"] = abs(value) * percent / 100.0
     values = {key: _check_field(where, key, value) for key, value in table.items()}
     values.setdefault("id", values["metric"])
     if values["tolerance"] < 0:

@@ -7,14 +7,16 @@ optimizer state and learning-rate schedule), a NaN guard, a metric history that 
 resume (JSON lines), TensorBoard logs, progress output, and a clean stop at the end of the
 epoch when the job is told to stop (SIGTERM, SIGUSR1: preemption, time limits).
 
-The backup is ours rather than keras.callbacks.BackupAndRestore for two reasons. Keras writes
-the weights and then the epoch number as two files, in place: a kill between the two, or
-during the first, leaves a backup that resumes at the wrong epoch or not at all. And it saves
-every epoch, which costs tens of milliseconds each time, so runs of many short epochs
-(smoke tests, small papers) would spend more time backing up than training. Here each backup
-is one file named after its epoch, renamed into place when complete, and a backup is written
-at the end of an epoch once ``backup_seconds`` have passed since the last one (every epoch
-when epochs are longer than that), and always when a stop signal arrives.
+The backup is ours rather than keras.callbacks.BackupAndRestore for three reasons. Keras
+writes the weights and then the epoch number as two files, in place: a kill between the two,
+or during the first, leaves a backup that resumes at the wrong epoch or not at all. It does
+not save the random layers' seed states (Dropout), so a resumed run drops other units than an
+uninterrupted one. And it saves every epoch, which costs tens of milliseconds each time, so
+runs of many short epochs would spend more time backing up than training. Here each backup is
+one directory named after its epoch (weights with optimizer state, plus seed states), renamed
+into place when complete; it is written at the end of an epoch once ``backup_seconds`` have
+passed since the last one (every epoch when epochs are longer than that), and always when a
+stop signal arrives.
 
 Importing this module imports TensorFlow and Keras.
 """
@@ -39,6 +41,7 @@ from typing import Any
 # isort: off
 import dlc_common.quiet  # noqa: F401  (must run before TensorFlow is imported)
 import keras
+import numpy as np
 import tensorflow as tf
 
 # isort: on
@@ -141,11 +144,20 @@ class _EpochSync(keras.callbacks.Callback):
 
 def _backups(directory: Path) -> list[tuple[int, Path]]:
     found = []
-    for path in directory.glob("epoch-*.weights.h5"):
-        stem = path.name[len("epoch-") : -len(".weights.h5")]
-        if stem.isdigit():
+    for path in directory.glob("epoch-*"):
+        stem = path.name[len("epoch-") :]
+        if stem.isdigit() and path.is_dir():
             found.append((int(stem), path))
     return sorted(found, reverse=True)
+
+
+def _rng_variables(model: keras.Model) -> list[Any]:
+    """The model's variables that save_weights leaves out: the layers' random seed states."""
+    # Dropout and other random layers keep a SeedGenerator state, which model.save_weights
+    # does not save; without it a resumed run would drop different units than an
+    # uninterrupted one.
+    saved = {id(v) for v in model.weights}
+    return [v for v in model.variables if id(v) not in saved]
 
 
 def restore_backup(model: keras.Model, directory: str | Path) -> int:
@@ -159,8 +171,17 @@ def restore_backup(model: keras.Model, directory: str | Path) -> int:
         if model.optimizer is not None and not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)  # its state is in the backup too
         try:
-            model.load_weights(path)
-        except (OSError, ValueError) as exc:  # a damaged file: fall back to the one before
+            model.load_weights(path / "model.weights.h5")
+            states = path / "rng.npz"
+            if states.exists():
+                with np.load(states) as saved:
+                    values = [saved[f"arr_{i}"] for i in range(len(saved.files))]
+                variables = _rng_variables(model)
+                if [tuple(v.shape) for v in variables] != [x.shape for x in values]:
+                    raise ValueError("the model's random layers differ from the backup's")
+                for variable, value in zip(variables, values, strict=True):
+                    variable.assign(value)
+        except (OSError, ValueError, KeyError) as exc:  # damaged: fall back to the one before
             print(f"dlc: backup {path} unreadable ({exc}); trying an older one", file=sys.stderr)
             continue
         return epoch
@@ -168,7 +189,7 @@ def restore_backup(model: keras.Model, directory: str | Path) -> int:
 
 
 class Backup(keras.callbacks.Callback):
-    """Save weights and optimizer state at epoch ends, atomically, at most every few seconds."""
+    """Save weights, optimizer and seed states at epoch ends, atomically, every few seconds."""
 
     def __init__(self, directory: str | Path, min_seconds: float = 30.0) -> None:
         super().__init__()
@@ -186,16 +207,22 @@ class Backup(keras.callbacks.Callback):
 
     def save(self, epoch: int) -> None:
         """Back up the state after ``epoch`` completed epochs; older backups are removed."""
-        if epoch == self.saved_epoch:
-            return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        target = self.directory / f"epoch-{epoch:06d}.weights.h5"
-        tmp = self.directory / f".tmp-{os.getpid()}.weights.h5"  # Keras wants this suffix
-        self.model.save_weights(tmp, overwrite=True)
+        target = self.directory / f"epoch-{epoch:06d}"
+        if epoch == self.saved_epoch or target.exists():
+            return  # this very state is backed up already (a resumed run that had finished)
+        # Write a directory beside the target, then rename it: a kill leaves the old backup
+        # or the new one, never half of one.
+        tmp = self.directory / f".tmp-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        self.model.save_weights(tmp / "model.weights.h5")
+        states = _rng_variables(self.model)
+        if states:
+            np.savez(tmp / "rng.npz", *[keras.ops.convert_to_numpy(v) for v in states])
         os.replace(tmp, target)
         for older, path in _backups(self.directory):
             if older < epoch:
-                path.unlink(missing_ok=True)
+                shutil.rmtree(path, ignore_errors=True)
         self.saved_epoch, self._last = epoch, time.monotonic()
 
 
@@ -257,6 +284,7 @@ def fit(
     callbacks: Sequence[keras.callbacks.Callback] = (),
     tensorboard: bool | None = None,
     backup_seconds: float = 30.0,
+    keep_backup: bool = False,
     verbose: str | int = "auto",
     **fit_kwargs: Any,
 ) -> FitResult:
@@ -264,7 +292,9 @@ def fit(
 
     ``model`` is a compiled model, or a function that builds and compiles one: it is called
     inside ``strategy``'s scope. A run directory that holds a backup resumes from it;
-    ``backup_seconds=0`` backs up after every epoch. Only
+    ``backup_seconds=0`` backs up after every epoch. The backup is removed once training has
+    finished, unless ``keep_backup`` (then it holds the final state, for a caller that still
+    has work to do before the run counts as done). Only
     the chief process writes ``run_dir``; ``run_dir=None`` writes nothing lasting.
     TensorBoard logs are written when the ``tensorboard`` package is installed (tensorflow-cpu
     does not bring it) unless ``tensorboard=False``.
@@ -331,7 +361,9 @@ def fit(
         diverged=diverged,
         stopped_by_signal=stopper.received,
     )
-    if done or diverged:
+    if done and keep_backup and scratch is None:
+        backup.save(epochs)  # a restart now skips straight to what comes after training
+    elif done or diverged:
         shutil.rmtree(out / BACKUP_DIR, ignore_errors=True)
     if scratch is not None:
         shutil.rmtree(scratch, ignore_errors=True)

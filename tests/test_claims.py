@@ -53,6 +53,8 @@ def test_load_claims(tmp_path: Path) -> None:
     assert claims.claims[0].target == "test_perplexity ≤ 120 + 5.5"
     assert claims.claims[1].target == "test_accuracy ≥ 0.9 − 0.02"
     assert claims.report["scope"] == "We test two claims."
+    path.write_text(GOOD.replace("tolerance = 5.5", 'tolerance = "5%"'))
+    assert load_claims(path).claims[0].tolerance == pytest.approx(6.0)  # 5% of 120
     path.write_text("")
     assert load_claims(path).claims == []
 
@@ -79,6 +81,10 @@ def test_load_claims(tmp_path: Path) -> None:
         ),
         ("[[claim]]\nmetric='m'\n", "claim: unknown top-level key; did you mean 'claims'?"),
         ("confidence = 95\n", "confidence: expected a number such as 0.95"),
+        (
+            "[[claims]]\nmetric='m'\nvalue=1\ntolerance='x%'\ndirection='equal'\nwhere='T'\n",
+            "tolerance: 'x%' is not a percentage",
+        ),
         ("[[claims]\n", "not valid TOML"),
     ],
 )

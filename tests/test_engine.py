@@ -71,6 +71,9 @@ def test_pipeline_maps_shards_and_reads_datasets() -> None:
     values = sorted(float(v) for (batch,) in sharded for v in batch.numpy())
     assert values == [2 * (1000 + v) for v in range(1, 40, 2)]  # worker 1's half, mapped
     assert {len(batch) for (batch,) in sharded} <= {4}  # global batch 8 over 2 replicas
+    named = pipeline({"a": x, "b": -x}, batch_size=8, training=True, seed=2)
+    for batch in named:
+        assert set(batch) == {"a", "b"} and np.array_equal(batch["a"], -batch["b"])
     source = tf.data.Dataset.range(30)
     streamed = pipeline(source, batch_size=10, training=True, seed=1, shuffle_buffer=30)
     assert sorted(int(v) for batch in streamed for v in batch.numpy()) == list(range(30))
@@ -141,13 +144,60 @@ def test_fit_resumes_and_history_appends(tmp_path: Path) -> None:
             callbacks=[InterruptAfter(3)],
         )
     assert [r["epoch"] for r in read_history(tmp_path / "history.jsonl")] == [1, 2, 3]
-    assert [p.name for p in (tmp_path / "backup").iterdir()] == ["epoch-000003.weights.h5"]
+    assert [p.name for p in (tmp_path / "backup").iterdir()] == ["epoch-000003"]
     # A damaged newer backup (a disk that filled up, say) is skipped for the good one.
-    (tmp_path / "backup" / "epoch-000004.weights.h5").write_bytes(b"garbage")
+    (tmp_path / "backup" / "epoch-000004").mkdir()
+    (tmp_path / "backup" / "epoch-000004" / "model.weights.h5").write_bytes(b"garbage")
     result = fit(tiny_model, data, epochs=5, run_dir=tmp_path, verbose=0)
     assert result.completed and result.initial_epoch == 3
     assert [r["epoch"] for r in result.history] == [1, 2, 3, 4, 5]
     assert not (tmp_path / "backup").exists()  # removed once training really finished
+
+    # keep_backup: the final state stays, so that a restart skips the training it finished.
+    kept = tmp_path / "kept"
+    fit(tiny_model, data, epochs=2, run_dir=kept, verbose=0, keep_backup=True)
+    assert [p.name for p in (kept / "backup").iterdir()] == ["epoch-000002"]
+    again = fit(tiny_model, data, epochs=2, run_dir=kept, verbose=0)
+    assert again.completed and again.initial_epoch == 2 and len(again.history) == 2
+
+
+def dropout_model() -> keras.Model:
+    model = keras.Sequential(
+        [
+            keras.Input((2,)),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dropout(0.5),
+            keras.layers.Dense(2),
+        ]
+    )
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(True))
+    return model
+
+
+def test_resume_restores_random_layers(tmp_path: Path) -> None:
+    x, y = spirals(256, seed=0)
+
+    def train(run_dir: Path, interrupt: bool) -> list:
+        runtime.seed_everything(0)
+        data = pipeline((x, y), batch_size=32, training=True)
+        if interrupt:
+            with pytest.raises(Interrupt):
+                fit(
+                    dropout_model,
+                    data,
+                    epochs=4,
+                    run_dir=run_dir,
+                    verbose=0,
+                    backup_seconds=0,
+                    callbacks=[InterruptAfter(2)],
+                )
+            runtime.seed_everything(0)  # a new process starts from the same seed
+            data = pipeline((x, y), batch_size=32, training=True)
+        return fit(dropout_model, data, epochs=4, run_dir=run_dir, verbose=0).model.get_weights()
+
+    straight = train(tmp_path / "straight", interrupt=False)
+    resumed = train(tmp_path / "resumed", interrupt=True)
+    assert all(np.array_equal(a, b) for a, b in zip(straight, resumed, strict=True))
 
 
 def test_fit_stops_cleanly_on_a_signal(tmp_path: Path) -> None:
@@ -162,7 +212,7 @@ def test_fit_stops_cleanly_on_a_signal(tmp_path: Path) -> None:
     assert result.stopped_by_signal == signal.SIGUSR1 and not result.completed
     assert [r["epoch"] for r in result.history] == [1, 2]
     # The default throttle (30 s) skipped the per-epoch backups; the signal forced one.
-    assert [p.name for p in (tmp_path / "backup").iterdir()] == ["epoch-000002.weights.h5"]
+    assert [p.name for p in (tmp_path / "backup").iterdir()] == ["epoch-000002"]
     assert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL  # handler restored
     resumed = fit(tiny_model, data, epochs=6, run_dir=tmp_path, verbose=0)
     assert resumed.completed and resumed.initial_epoch == 2

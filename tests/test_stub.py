@@ -42,6 +42,9 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(TEMPLATE / "claims.toml", root / "claims.toml")
     shutil.copytree(TEMPLATE / "src" / "{{cookiecutter.__package_name}}", root / "src" / PACKAGE)
     (root / "README.md").write_text(README)
+    identity = ["-c", "user.name=T", "-c", "user.email=t@example.org"]
+    for args in (["init", "-q"], ["add", "."], [*identity, "commit", "-q", "-m", "baked"]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
     return root
 
 
@@ -90,6 +93,7 @@ def test_smoke_replicate_leaves_evidence_and_is_not_judged(project: Path) -> Non
     assert env["seeds"] == [0, 1] and env["precision"] == "float32"
     assert {"git", "packages", "command", "slurm_job_id", "tensorflow"} <= set(env)
     assert env["tensorflow"]["devices"] and "keras" in env["packages"]
+    assert len(env["git"]["commit"]) == 40 and env["git"]["dirty"] is False
     for seed in (0, 1):
         seed_dir = run_dir / f"seed-{seed}"
         history = [
@@ -192,9 +196,11 @@ def test_kill_and_resume_gives_the_uninterrupted_weights(project: Path, tmp_path
     straight = tmp_path / "straight"
     again = tmp_path / "again"
     killed = tmp_path / "killed"
-    for run_dir in (straight, again):
-        result = run(project, "train", "--run-dir", str(run_dir), *settings)
-        assert result.returncode == 0, result.stderr[-3000:]
+    # The reference run also trains seed 1, to show that the weight comparison can fail.
+    result = run(project, "train", "--run-dir", str(straight), *settings, "seeds=[0, 1]")
+    assert result.returncode == 0, result.stderr[-3000:]
+    result = run(project, "train", "--run-dir", str(again), *settings)
+    assert result.returncode == 0, result.stderr[-3000:]
 
     # Start a run and SIGKILL it once it has finished two epochs: no chance to clean up.
     history = killed / "seed-0" / "history.jsonl"
@@ -230,14 +236,7 @@ def test_kill_and_resume_gives_the_uninterrupted_weights(project: Path, tmp_path
     for a, b in zip(reference, final_weights(killed / "seed-0" / "model.keras"), strict=True):
         assert np.array_equal(a, b)
     # The comparison can fail: another seed gives other weights.
-    other = tmp_path / "other"
-    assert (
-        run(
-            project, "train", "--run-dir", str(other), *settings[:2], "seeds=[1]", *settings[3:]
-        ).returncode
-        == 0
-    )
-    assert not np.array_equal(reference[0], final_weights(other / "seed-1" / "model.keras")[0])
+    assert not np.array_equal(reference[0], final_weights(straight / "seed-1" / "model.keras")[0])
 
 
 def test_help_is_fast_and_never_imports_tensorflow(project: Path) -> None:
@@ -257,3 +256,29 @@ def test_help_is_fast_and_never_imports_tensorflow(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "--profile" in result.stdout and "KEY=VALUE" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_sigterm_stops_at_the_epoch_end_with_exit_75(project: Path, tmp_path: Path) -> None:
+    run_dir = tmp_path / "stopped"
+    history = run_dir / "seed-0" / "history.jsonl"
+    args = ["train", "--run-dir", str(run_dir), "seeds=[0]", "epochs=200", "data.samples=2000"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", PACKAGE, *args],
+        cwd=project,
+        env=_env(project),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None and not history.exists():
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)  # what SLURM sends on preemption
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 75, stderr[-3000:]  # EX_TEMPFAIL: requeue me
+    assert f"--run-dir {run_dir} to resume" in stderr
+    epochs = len(history.read_text().splitlines())
+    assert 1 <= epochs < 200
+    # The backup was forced at the stop although backup_seconds (30) had not passed.
+    backups = [p.name for p in (run_dir / "seed-0" / "backup").iterdir()]
+    assert backups == [f"epoch-{epochs:06d}"]

@@ -1,0 +1,57 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The environment record of a run, and the clear message when matplotlib is missing."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from dlc_common import report
+from dlc_common.environment import describe_environment, git_state
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_git_commit_and_dirty_flag(tmp_path: Path) -> None:
+    assert git_state(tmp_path)["commit"] is None
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "model.py").write_text("x = 1\n")
+    git(tmp_path, "add", "model.py")
+    git(tmp_path, "commit", "-q", "-m", "first")
+    state = git_state(tmp_path)
+    assert len(state["commit"]) == 40 and state["dirty"] is False and state["branch"] == "main"
+    # The run's own outputs do not make the code dirty; a changed source file does.
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "x.json").write_text("{}")
+    assert git_state(tmp_path)["dirty"] is False
+    (tmp_path / "model.py").write_text("x = 2\n")
+    assert git_state(tmp_path)["dirty"] is True
+
+
+def test_environment_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLURM_JOB_ID", "4242")
+    record = describe_environment(tmp_path, [0, 1])
+    assert record["seeds"] == [0, 1] and record["slurm_job_id"] == "4242"
+    assert record["slurm"]["SLURM_JOB_ID"] == "4242"
+    assert record["packages"]["dlc-common"] and record["command"]
+    assert record["git"]["commit"] is None
+
+
+def test_missing_matplotlib_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real(name)
+    )
+    with pytest.raises(report.PlotsUnavailable, match=r"pip install matplotlib .*\[plots\]"):
+        report.require_matplotlib()
