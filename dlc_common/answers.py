@@ -226,47 +226,31 @@ def derive(answers: Mapping[str, Any], today: date | None = None) -> dict[str, A
 # Literal encoders: every answer reaches a file through one of these, never raw.
 
 
-def toml_str(value: object) -> str:
-    """A TOML basic string holding ``value`` exactly."""
+_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _quoted(value: object, unsafe: set[str]) -> str:
+    """A double-quoted string in the escape syntax TOML and YAML share (\\n, \\uXXXX, ...)."""
     out = []
     for char in str(value):
-        if char == '"':
-            out.append('\\"')
-        elif char == "\\":
-            out.append("\\\\")
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif char == "\r":
-            out.append("\\r")
-        elif unicodedata.category(char) in {"Cc", "Cs"} or char == "\x7f":
-            out.append(f"\\u{ord(char):04x}")
+        if char in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[char])
+        elif unicodedata.category(char) in unsafe or char in "\x7f\ufeff":
+            code = ord(char)
+            out.append(f"\\U{code:08x}" if code > 0xFFFF else f"\\u{code:04x}")
         else:
             out.append(char)
     return '"' + "".join(out) + '"'
+
+
+def toml_str(value: object) -> str:
+    """A TOML basic string holding ``value`` exactly."""
+    return _quoted(value, {"Cc", "Cs"})
 
 
 def yaml_str(value: object) -> str:
-    """A YAML double-quoted scalar holding ``value`` exactly."""
-    out = []
-    for char in str(value):
-        if char == '"':
-            out.append('\\"')
-        elif char == "\\":
-            out.append("\\\\")
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif (
-            unicodedata.category(char) in {"Cc", "Cs", "Zl", "Zp", "Cf", "Co", "Cn"}
-            or char == "\ufeff"
-        ):
-            out.append(f"\\U{ord(char):08x}" if ord(char) > 0xFFFF else f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
+    """A YAML double-quoted scalar holding ``value`` exactly (no raw line or format breaks)."""
+    return _quoted(value, {"Cc", "Cs", "Zl", "Zp", "Cf", "Co", "Cn"})
 
 
 def json_str(value: object) -> str:

@@ -213,7 +213,7 @@ def judge(
     """The verdict on ``claim`` from the metric's final value in each seed's run."""
     summary = summarize(values, confidence) if values else None
     if not judged:
-        return Verdict(claim, NOT_JUDGED, summary, "this profile is not judged (a smoke test)")
+        return Verdict(claim, NOT_JUDGED, summary, "this profile sets judge = false (a smoke test)")
     if summary is None:
         return Verdict(claim, NOT_JUDGED, None, f"no run reported the metric {claim.metric!r}")
     if summary.low is None or summary.high is None:

@@ -96,6 +96,7 @@ class MetricHistory(keras.callbacks.Callback):
         self.path = Path(path)
         self.first_epoch: int | None = None
         self._started = 0.0
+        self._handle: Any = None
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.first_epoch = None
@@ -107,13 +108,23 @@ class MetricHistory(keras.callbacks.Callback):
             # keep only the epochs before the one this (resumed) fit starts at.
             rows = [row for row in read_history(self.path) if row.get("epoch", 0) <= epoch]
             write_text(self.path, "".join(json.dumps(row) + "\n" for row in rows))
+            self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (closed below)
         self._started = time.perf_counter()
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         row = {"epoch": epoch + 1, "seconds": round(time.perf_counter() - self._started, 4)}
         row.update({key: _number(value) for key, value in (logs or {}).items()})
-        with open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(row) + "\n")
+        self._handle.write(json.dumps(row) + "\n")
+        self._handle.flush()  # in the OS's hands: survives a kill of this process
+
+    def close(self) -> None:
+        """Close the history file (also after an error)."""
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        self.close()
 
 
 class NanGuard(keras.callbacks.Callback):
@@ -350,6 +361,7 @@ def fit(
         )
     finally:
         stopper.restore()  # Keras skips on_train_end when a callback or step raises
+        history.close()
     rows = read_history(out / HISTORY_FILE)
     diverged = any(row.get("loss", 0.0) is None for row in rows)
     done = bool(rows) and rows[-1]["epoch"] >= epochs and not diverged

@@ -1,0 +1,90 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The template's answers: literal encoders round-trip every string; derived values; errors."""
+
+from __future__ import annotations
+
+import ast
+import json
+import random
+from datetime import date
+
+import pytest
+import tomllib
+import yaml
+
+from dlc_common.answers import AnswerError, derive, json_str, py_str, toml_str, yaml_str
+
+NASTY = [
+    "",
+    'plain "quoted" \\ back\\slash',
+    "{{ 7*7 }} {% raw %}{% endraw %} {# c #} ${{ github.token }}",
+    "line\nbreak\r\nand\ttab\x00nul\x1fus\x7fdel",
+    "Ünïcödé 漢字 😀 \u2028 line sep \u2029 para \ufeff bom \u200b zwsp \ue000 private",
+    "''' \"\"\" : - # & * ! | > % @ `",
+    "  leading and trailing spaces  ",
+]
+
+
+def random_strings(count: int = 300) -> list[str]:
+    rng = random.Random(1986)
+    alphabet = [chr(c) for c in [*range(0, 0x80), 0x85, 0xA0, 0x2028, 0x2029, 0xFEFF, 0x1F600]]
+    alphabet += list("éłø漢{}%#")
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("text", NASTY + random_strings())
+def test_encoders_round_trip(text: str) -> None:
+    assert tomllib.loads(f"x = {toml_str(text)}")["x"] == text
+    assert yaml.safe_load(f"x: {yaml_str(text)}")["x"] == text
+    assert json.loads(json_str(text)) == text
+    assert ast.literal_eval(py_str(text)) == text
+
+
+ANSWERS = {
+    "kind": "paper",
+    "title": "Learning representations by back-propagating errors",
+    "authors": "Rumelhart, David E and Hinton, Geoffrey E and Williams, Ronald J",
+    "year": "1986",
+    "identifier": "10.1038/323533a0",
+    "url": "",
+    "assignee": "",
+    "counter": "0",
+    "participant_name": "Ada King Lovelace",
+    "participant_email": "ada@example.org",
+    "github_user": "ada-lovelace",
+    "github_org": "Latently",
+    "python_version": "3.11",
+    "tensorflow_version": "2.21.0",
+}
+
+
+def test_derived_values() -> None:
+    d = derive(ANSWERS, today=date(2026, 11, 23))
+    assert d["repo_name"] == "RumelhartHintonWilliams1986"
+    assert d["package_name"] == "rumelharthintonwilliams1986"
+    assert d["doi"] == "10.1038/323533a0" and d["url"] == "https://doi.org/10.1038/323533a0"
+    assert d["authors"][1] == {"family-names": "Hinton", "given-names": "Geoffrey E"}
+    assert d["participant"]["cff"] == {"family-names": "Lovelace", "given-names": "Ada King"}
+    assert d["copyright"] == "2026 Ada King Lovelace"
+    assert d["repo_url"] == "https://github.com/Latently/RumelhartHintonWilliams1986"
+    arxiv = derive({**ANSWERS, "identifier": "arXiv:1412.7753v2", "counter": "1"})
+    assert arxiv["arxiv"] == "1412.7753v2" and arxiv["url"] == "https://arxiv.org/abs/1412.7753v2"
+    assert arxiv["repo_name"] == "RumelhartHintonWilliams1986_1"
+    patent = derive({**ANSWERS, "kind": "patent", "identifier": "US 9,740,680 B1"})
+    assert patent["url"] == "https://patents.google.com/patent/US9740680B1"
+    particle = derive({**ANSWERS, "authors": "Laurens van der Maaten and Geoffrey Hinton"})
+    assert particle["authors"][0] == {
+        "family-names": "Maaten",
+        "given-names": "Laurens",
+        "name-particle": "van der",
+    }
+
+
+def test_every_bad_answer_is_reported_at_once() -> None:
+    bad = {**ANSWERS, "title": "", "year": "86", "kind": "book", "github_org": "-x-"}
+    with pytest.raises(AnswerError) as info:
+        derive(bad)
+    fields = [field for field, _ in info.value.problems]
+    assert fields == ["kind", "title", "year", "github_org"]
+    assert str(info.value).startswith("Cannot create the repository:\n  kind: 'book'")
