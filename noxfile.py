@@ -44,7 +44,7 @@ EXIT_OK, EXIT_NOT_REPRODUCED = 0, 1
 def replicate(session: nox.Session) -> None:
     """Replicate the model example, Rumelhart, Hinton & Williams (1986), to a real verdict.
 
-    ``nox -s replicate`` runs its smoke profile (10 seeds, judged, about a minute);
+    ``nox -s replicate`` runs its smoke profile (30 seeds, judged, about a minute);
     ``nox -s replicate -- --profile paper`` the full replication (100 seeds, about 3 minutes),
     which rewrites the example's report/ and README table. Either way the session passes when
     the replication ends in a verdict, also "not reproduced" (exit 1), and prints it with the
