@@ -15,7 +15,9 @@ An experiment with its own training loop defines instead (then load_data and bui
 not needed, and ``evaluate`` is not available as a command):
 
 - ``run(config, seed, seed_dir)``: train and measure one seed, return its final metrics as
-  ``{name: float}``; it may write files into ``seed_dir`` (a ``history.jsonl`` is plotted);
+  ``{name: float}``; it may write files into ``seed_dir`` (a ``history.jsonl`` is plotted).
+  Finished seeds are not run again; a stop signal ends the run after the current seed
+  (exit 75), so a seed should take minutes, not hours;
 - ``figures(run_dir, metrics_by_seed, out_dir)`` (optional, either kind of experiment): draw
   the paper's figures as PNG files into ``out_dir``; returns ``[(caption, file name), ...]``,
   which the report embeds under "Figures".
@@ -244,12 +246,22 @@ def _own_loop(experiment: ModuleType) -> bool:
 def _run_own_loop(
     experiment: ModuleType, config: Config, seed: int, seed_dir: Path, chief: bool, precision: str
 ) -> dict[str, float]:
-    """One seed of an experiment that trains itself: ``experiment.run``; saves metrics.json."""
+    """One seed of an experiment that trains itself: ``experiment.run``; saves metrics.json.
+
+    A stop signal (SIGTERM, SIGUSR1) lets the seed finish and keep its metrics, then stops
+    with EXIT_STOPPED: the same command resumes at the next seed.
+    """
     from dlc_common.files import write_json
+    from dlc_common.train import StopOnSignal
 
     seed_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    raw = experiment.run(config, seed, seed_dir)
+    stopper = StopOnSignal()
+    stopper.on_train_begin()  # installs the handlers (no Keras model involved)
+    try:
+        raw = experiment.run(config, seed, seed_dir)
+    finally:
+        stopper.restore()
     if not isinstance(raw, dict):
         raise AppError(f"experiment.run must return {{metric: float}}, not {type(raw).__name__}")
     metrics = {str(k): float(v) for k, v in raw.items()}
@@ -265,6 +277,12 @@ def _run_own_loop(
             },
         )
     print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()), flush=True)
+    if stopper.received is not None:
+        raise AppError(
+            f"stopped by signal {stopper.received} after seed {seed} (its metrics are saved); "
+            f"run the same command with --run-dir {seed_dir.parent} to resume",
+            EXIT_STOPPED,
+        )
     return metrics
 
 

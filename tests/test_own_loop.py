@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,7 @@ PAPER = """seeds = 3
 epochs = 1
 offset = 0.0
 figure = "good"
+sleep = 0.0
 """
 CLAIMS = """[[claims]]
 id = "score-high"
@@ -42,10 +45,12 @@ where = "Table 1"
 # run() counts its calls in calls.txt and returns a deterministic metric per seed; figures()
 # draws one PNG (or, when told, names a file it did not write).
 EXPERIMENT = """
+import time
 from pathlib import Path
 
 
 def run(config, seed, seed_dir):
+    time.sleep(config["sleep"])
     with open(Path(seed_dir).parent / "calls.txt", "a") as f:
         f.write(f"{seed}\\n")
     (Path(seed_dir) / "own.txt").write_text("written by run")
@@ -161,3 +166,34 @@ def test_own_loop_errors_name_the_fix(project: Path) -> None:
     evaluate = run(project, "evaluate", "--profile", "smoke", "--run-dir", str(run_dir))
     assert evaluate.returncode == 2
     assert "own loop (experiment.run)" in evaluate.stderr
+
+
+def test_a_stop_signal_finishes_the_seed_then_exits_75_and_resumes(project: Path) -> None:
+    run_dir = project / "runs" / "stopped"
+    args = ["replicate", "--profile", "paper", "--run-dir", str(run_dir)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(project / "src"), str(ROOT)])}
+    process = subprocess.Popen(
+        [sys.executable, "-m", PACKAGE, *args, "sleep=3.0"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (run_dir / "seed-0").is_dir():  # seed 0 is sleeping in run()
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 75, out + err
+    assert "stopped by signal" in err and "to resume" in err
+    assert (run_dir / "seed-0" / "metrics.json").is_file()  # the seed finished and was kept
+    assert not (run_dir / "seed-1").exists()
+
+    resumed = run(project, *args, "sleep=3.0")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert (run_dir / "calls.txt").read_text().split() == ["0", "1", "2"]
