@@ -11,6 +11,17 @@ A replication's ``__main__.py`` is ``sys.exit(main(package=__package__))``; its
 - ``evaluate(model, data, config)`` (optional): the final metrics as ``{name: float}``; by
   default ``model.evaluate(data.test)`` with names prefixed ``test_``.
 
+An experiment with its own training loop defines instead (then load_data and build_model are
+not needed, and ``evaluate`` is not available as a command):
+
+- ``run(config, seed, seed_dir)``: train and measure one seed, return its final metrics as
+  ``{name: float}``; it may write files into ``seed_dir`` (a ``history.jsonl`` is plotted).
+  Finished seeds are not run again; a stop signal ends the run after the current seed
+  (exit 75), so a seed should take minutes, not hours;
+- ``figures(run_dir, metrics_by_seed, out_dir)`` (optional, either kind of experiment): draw
+  the paper's figures as PNG files into ``out_dir``; returns ``[(caption, file name), ...]``,
+  which the report embeds under "Figures".
+
 Exit status: 0 done (every judged claim reproduced), 1 a claim not reproduced or not judgeable
 in a judged profile or a seed diverged, 2 bad input (usage, config, claims, no claim), 75 stopped
 by a signal with a backup saved (run the same command again to resume).
@@ -176,8 +187,12 @@ def _train_seeds(
             results[seed] = json.loads(done.read_text(encoding="utf-8"))["metrics"]
             print(f"seed {seed}: done earlier, metrics from {done}")
             continue
-        print(f"seed {seed}: training {config.epochs} epochs into {seed_dir}", flush=True)
         runtime.seed_everything(seed)
+        if _own_loop(experiment):
+            print(f"seed {seed}: experiment.run into {seed_dir}", flush=True)
+            results[seed] = _run_own_loop(experiment, config, seed, seed_dir, chief, precision)
+            continue
+        print(f"seed {seed}: training {config.epochs} epochs into {seed_dir}", flush=True)
         data = experiment.load_data(config, seed)
         train, validation, _ = _splits(data)
         started = time.perf_counter()
@@ -224,6 +239,77 @@ def _train_seeds(
     return results
 
 
+def _own_loop(experiment: ModuleType) -> bool:
+    return callable(getattr(experiment, "run", None))
+
+
+def _run_own_loop(
+    experiment: ModuleType, config: Config, seed: int, seed_dir: Path, chief: bool, precision: str
+) -> dict[str, float]:
+    """One seed of an experiment that trains itself: ``experiment.run``; saves metrics.json.
+
+    A stop signal (SIGTERM, SIGUSR1) lets the seed finish and keep its metrics, then stops
+    with EXIT_STOPPED: the same command resumes at the next seed.
+    """
+    from dlc_common.files import write_json
+    from dlc_common.train import StopOnSignal
+
+    seed_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    stopper = StopOnSignal()
+    stopper.on_train_begin()  # installs the handlers (no Keras model involved)
+    try:
+        raw = experiment.run(config, seed, seed_dir)
+    finally:
+        stopper.restore()
+    if not isinstance(raw, dict):
+        raise AppError(f"experiment.run must return {{metric: float}}, not {type(raw).__name__}")
+    metrics = {str(k): float(v) for k, v in raw.items()}
+    if chief:
+        write_json(
+            seed_dir / "metrics.json",
+            {
+                "seed": seed,
+                "metrics": metrics,
+                "epochs": config.epochs,
+                "precision": precision,
+                "seconds": round(time.perf_counter() - started, 2),
+            },
+        )
+    print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()), flush=True)
+    if stopper.received is not None:
+        raise AppError(
+            f"stopped by signal {stopper.received} after seed {seed} (its metrics are saved); "
+            f"run the same command with --run-dir {seed_dir.parent} to resume",
+            EXIT_STOPPED,
+        )
+    return metrics
+
+
+def _seconds(run_dir: Path, seeds: Sequence[int]) -> float:
+    """The wall time of the seeds' training and evaluation, from their metrics.json."""
+    total = 0.0
+    for seed in seeds:
+        path = _seed_dir(run_dir, seed) / "metrics.json"
+        if path.exists():
+            total += float(json.loads(path.read_text(encoding="utf-8")).get("seconds", 0.0))
+    return total
+
+
+def _figures(
+    experiment: ModuleType, run_dir: Path, metrics: dict[int, dict[str, float]], out: Path
+) -> list[tuple[str, str]]:
+    """The experiment's own figures (``experiment.figures``), checked to exist in ``out``."""
+    if not callable(getattr(experiment, "figures", None)):
+        return []
+    out.mkdir(parents=True, exist_ok=True)
+    figures = [(str(c), str(n)) for c, n in experiment.figures(run_dir, metrics, out)]
+    missing = [name for _, name in figures if not (out / name).is_file()]
+    if missing:
+        raise AppError(f"experiment.figures named files it did not write in {out}: {missing}")
+    return figures
+
+
 def _save_model(model: Any, path: Path) -> None:
     # Keras insists on the .keras suffix; write beside the target, then rename atomically.
     tmp = path.with_name(f".{path.stem}.tmp.keras")
@@ -262,6 +348,11 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     from dlc_common.files import write_json
 
     config, run_dir, experiment = ctx["config"], ctx["run_dir"], ctx["experiment"]
+    if _own_loop(experiment):
+        raise AppError(
+            "this experiment trains with its own loop (experiment.run) and saves no model to "
+            f"evaluate; its final metrics are in {run_dir}/seed-*/metrics.json"
+        )
     results: dict[int, dict[str, float]] = {}
     for seed in config.seeds:
         path = _seed_dir(run_dir, seed) / "model.keras"
@@ -309,6 +400,7 @@ def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     published = config.profile == PUBLISHED_PROFILE
     out = root / "report" if published else run_dir / "report"
     environment = json.loads((run_dir / "environment.json").read_text(encoding="utf-8"))
+    figures = _figures(ctx["experiment"], run_dir, metrics, out)
     report = write_report(
         out,
         title=_title(root, claims.paper, ctx["package"]),
@@ -320,6 +412,8 @@ def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
         seed_metrics=metrics,
         histories=_histories(run_dir, list(metrics)),
         environment=environment,
+        figures=figures,
+        seconds=_seconds(run_dir, list(metrics)) if _own_loop(ctx["experiment"]) else None,
     )
     print(f"report: {report}")
     if published:
@@ -391,7 +485,7 @@ def main(argv: Sequence[str] | None = None, *, package: str) -> int:
         import dlc_common.quiet  # noqa: F401  (before the experiment imports TensorFlow)
 
         experiment = importlib.import_module(f"{package}.experiment")
-        for name in ("load_data", "build_model"):
+        for name in () if _own_loop(experiment) else ("load_data", "build_model"):
             if not callable(getattr(experiment, name, None)):
                 raise AppError(f"{package}.experiment must define {name}(config, ...)")
         ctx = {

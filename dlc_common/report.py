@@ -184,30 +184,38 @@ def write_report(
     seed_metrics: Mapping[int, Mapping[str, float]],
     histories: Mapping[int, list[dict[str, Any]]],
     environment: Mapping[str, Any],
+    figures: Sequence[tuple[str, str]] = (),
+    seconds: float | None = None,
 ) -> Path:
-    """Write REPORT.md, metrics.json and the plots into ``out_dir``; returns REPORT.md's path."""
+    """Write REPORT.md, metrics.json and the plots into ``out_dir``; returns REPORT.md's path.
+
+    ``figures`` are the experiment's own PNGs in ``out_dir`` as (caption, file name), shown
+    first under "Figures"; ``seconds`` is the training time when the histories do not hold it.
+    """
+    own_figures = list(figures)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     keys = sorted({k for rows in histories.values() for row in rows for k in row})
-    figures: list[tuple[str, str]] = []
+    curves: list[tuple[str, str]] = []
     for verdict in verdicts:
         series = curve_metric(verdict.claim, keys)
         if series is None:
-            figures.append((verdict.claim.id, ""))
+            curves.append((verdict.claim.id, ""))
             continue
         name = f"{_slug(verdict.claim.id)}.png"
         plot_claim(out / name, verdict.claim, series, histories)
-        figures.append((verdict.claim.id, name))
+        curves.append((verdict.claim.id, name))
     if "loss" in keys:
         plot_claim(out / "loss.png", None, "loss", histories)
-        figures.append(("training loss", "loss.png"))
+        curves.append(("training loss", "loss.png"))
 
     git = environment.get("git", {})
     commit = git.get("commit") or "no git commit"
     dirty = " (uncommitted changes)" if git.get("dirty") else ""
     tf_info = environment.get("tensorflow", {})
     devices = ", ".join(d.get("name", "?") for d in tf_info.get("devices", [])) or "unknown"
-    seconds = sum(row.get("seconds", 0.0) for rows in histories.values() for row in rows)
+    if seconds is None:
+        seconds = sum(row.get("seconds", 0.0) for rows in histories.values() for row in rows)
     counts: dict[str, int] = {}
     for verdict in verdicts:
         counts[verdict.status] = counts.get(verdict.status, 0) + 1
@@ -223,8 +231,16 @@ def write_report(
         for seed in sorted(seed_metrics)
     )
     figure_text = "\n\n".join(
-        f"![{cid}]({name})" if name else f"No learning curve for {cid}: set `curve` in claims.toml."
-        for cid, name in figures
+        [f"**{caption}**\n\n![{caption}]({name})" for caption, name in own_figures]
+        + [
+            (
+                f"![{cid}]({name})"
+                if name
+                else f"No learning curve for {cid}: set `curve` in claims.toml."
+            )
+            for cid, name in curves
+            if name or not own_figures  # the experiment's own figures replace the hint
+        ]
     )
     text = f"""# Reproducibility report: {title}
 

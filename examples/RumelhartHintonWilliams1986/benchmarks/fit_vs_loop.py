@@ -14,6 +14,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np
+
 from rumelharthintonwilliams1986 import family_trees as ft
 from rumelharthintonwilliams1986 import symmetry as sym
 from rumelharthintonwilliams1986.training import (

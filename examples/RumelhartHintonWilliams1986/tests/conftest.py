@@ -1,14 +1,19 @@
 # SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Test set-up: quiet TensorFlow, deterministic ops, the package importable from src/."""
+"""Shared fixtures: the repository root and the smoke profile's configuration."""
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-# Until the baked repository installs the package, import it from the source tree.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+import dlc_common.quiet  # noqa: F401  (before TensorFlow: silence its start-up messages)
+import pytest
+from dlc_common.config import Config, load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def smoke() -> Config:
+    """The smoke profile: the paper's settings made small enough for a CPU test."""
+    return load_config(ROOT / "configs", "smoke")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from rumelharthintonwilliams1986 import family_trees as ft
 
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from rumelharthintonwilliams1986 import measure
 
 
-@pytest.mark.slow
 def test_measure_writes_summary_runs_and_figures(tmp_path):
     args = ["--symmetry-seeds", "2", "--max-sweeps", "3000", "--family-seeds", "1"]
     args += ["--draws", "1", "--paper-rate-seeds", "1", "--out", str(tmp_path)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from rumelharthintonwilliams1986 import symmetry as sym
 
 
@@ -74,7 +75,6 @@ def test_each_departure_from_the_structure_fails_its_check(change, failed):
     assert not s[failed] and not s["reported"] and s["score"] < 1.0
 
 
-@pytest.mark.slow
 def test_a_short_run_learns_symmetry_with_the_reported_structure():
     run = sym.SymmetryTrainer().run(seed=1, max_sweeps=3000)
     assert run.solved and run.sweeps_to_correct < 3000

@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Replication of Rumelhart, Hinton & Williams (1986), "Learning representations by
-back-propagating errors": mirror symmetry and family trees in Keras 3."""
+"""The replication: model.py, data.py and experiment.py; run it with `python -m` this package."""
 
-__version__ = "0.1.0"
+# Before TensorFlow is imported anywhere: silence its start-up noise (a user's settings win).
+import dlc_common.quiet  # noqa: F401

@@ -1,0 +1,217 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""One seed of the replication, as dlc_common.app drives it: both experiments, final metrics.
+
+The engine's own ``fit`` loop costs milliseconds per epoch, and these networks need up to
+50,000 one-step epochs (sweeps), so this experiment trains with its own graph sweep loop
+(``training.SweepLoop``, tested to match ``keras.Model.fit``) through the engine's ``run``
+hook. One seed is one symmetry network and ``family.draws_per_seed`` family-tree networks,
+each on its own random choice of the 4 held-out cases.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from dlc_common.config import Config, ConfigError
+
+from . import family_trees, symmetry
+from .training import Phase
+
+__all__ = ["figures", "run"]
+
+SYMMETRY_FILE = "symmetry.json"
+FAMILY_FILE = "family_trees.json"
+WEIGHTS_FILE = "weights.npz"
+
+
+def _positive(config: Config, key: str, kind: type = float) -> Any:
+    value = config[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ConfigError(
+            f"{key}: expected a positive number, got {value!r}; see configs/paper.toml"
+        )
+    if kind is int and value != int(value):
+        raise ConfigError(f"{key}: expected a whole number, got {value!r}")
+    return kind(value)
+
+
+@cache
+def _symmetry_trainer(eps: float, alpha: float) -> symmetry.SymmetryTrainer:
+    # One trainer per process: its sweep loop is traced once and reused by every seed.
+    return symmetry.SymmetryTrainer(eps, alpha)
+
+
+@cache
+def _family_trainer(setup: family_trees.Setup) -> family_trees.FamilyTreeTrainer:
+    return family_trees.FamilyTreeTrainer(setup)
+
+
+def family_setup(config: Config) -> family_trees.Setup:
+    """The family-tree training of the config: two momentum phases, decay, init, margin."""
+    sweeps = _positive(config, "epochs", int)
+    switch = _positive(config, "family.momentum_switch", int)
+    if switch >= sweeps:
+        raise ConfigError(
+            f"family.momentum_switch: {switch} must be below epochs ({sweeps}), the sweeps"
+        )
+    eps = _positive(config, "family.eps")
+    schedule = (
+        Phase(switch, eps, float(config["family.alpha_start"])),
+        Phase(sweeps - switch, eps, float(config["family.alpha"])),
+    )
+    return family_trees.Setup(
+        schedule=schedule,
+        weight_decay=float(config["family.weight_decay"]),
+        init_range=_positive(config, "family.init_range"),
+        margin=float(config["family.margin"]),
+    )
+
+
+def run(config: Config, seed: int, seed_dir: Path) -> dict[str, float]:
+    """Train one symmetry and ``family.draws_per_seed`` family-tree networks; their metrics."""
+    sym = _symmetry_trainer(_positive(config, "symmetry.eps"), float(config["symmetry.alpha"]))
+    cap = _positive(config, "symmetry.max_sweeps", int)
+    s = sym.run(
+        seed,
+        max_sweeps=cap,
+        init_range=_positive(config, "symmetry.init_range"),
+        strict=_positive(config, "symmetry.strict_tolerance"),
+    )
+    draws = _positive(config, "family.draws_per_seed", int)
+    fam = _family_trainer(family_setup(config))
+    # Each run of each seed gets its own held-out draw: seed s uses draws s*D ... s*D + D - 1.
+    f_runs = [fam.run(seed, seed * draws + k) for k in range(draws)]
+
+    seed_dir.mkdir(parents=True, exist_ok=True)
+    (seed_dir / SYMMETRY_FILE).write_text(json.dumps(s.summary(), indent=1), encoding="utf-8")
+    (seed_dir / FAMILY_FILE).write_text(
+        json.dumps([r.summary() for r in f_runs], indent=1), encoding="utf-8"
+    )
+    w = s.weights
+    np.savez(
+        seed_dir / WEIGHTS_FILE,
+        hidden_w=w.hidden_w,
+        hidden_b=w.hidden_b,
+        output_w=w.output_w,
+        output_b=np.array(w.output_b),
+        **{f"person_encoding_draw{r.draw}": r.person_weights for r in f_runs},
+    )
+
+    st = s.structure
+    sweeps = s.sweeps_to_correct if s.solved else cap
+    n_test = len(f_runs[0].test_outputs)
+    return {
+        "symmetry_solved": float(s.solved),
+        "symmetry_sweeps": float(sweeps),
+        "symmetry_sweeps_at_most_reported": float(s.solved and sweeps <= symmetry.REPORTED_SWEEPS),
+        "symmetry_log2_sweeps_over_reported": math.log2(sweeps / symmetry.REPORTED_SWEEPS),
+        "symmetry_mirror_structure": float(
+            bool(st) and all(st[k] for k in ("mirror_ok", "opposite_ok", "signs_ok"))
+        ),
+        "symmetry_reported_structure": float(bool(st) and bool(st["reported"])),
+        "symmetry_structure_score": float(st.get("score", 0.0)),
+        "family_train_correct": float(np.mean([r.train_correct for r in f_runs])),
+        "family_held_out_correct": float(np.mean([r.test_correct / n_test for r in f_runs])),
+        "family_held_out_all_correct": float(np.mean([r.test_correct == n_test for r in f_runs])),
+        "family_counterpart_similarity": float(np.mean([r.counterpart_similarity for r in f_runs])),
+    }
+
+
+def _load_runs(run_dir: Path, seeds: list[int]) -> tuple[list[dict], list[dict], dict]:
+    sym, fam, weights = [], [], {}
+    for seed in seeds:
+        d = run_dir / f"seed-{seed}"
+        sym.append(json.loads((d / SYMMETRY_FILE).read_text(encoding="utf-8")))
+        fam.extend(json.loads((d / FAMILY_FILE).read_text(encoding="utf-8")))
+        with np.load(d / WEIGHTS_FILE) as npz:
+            weights[seed] = {k: npz[k] for k in npz.files}
+    return sym, fam, weights
+
+
+def figures(
+    run_dir: Path, metrics_by_seed: Mapping[int, Mapping[str, float]], out_dir: Path
+) -> list[tuple[str, str]]:
+    """The paper's Figures 1 and 4 and the distributions over seeds, as PNGs in ``out_dir``."""
+    from . import plots
+
+    seeds = sorted(metrics_by_seed)
+    sym, fam, weights = _load_runs(Path(run_dir), seeds)
+    cap = max(r["sweeps"] for r in sym)
+    solved = [r for r in sym if r["sweeps_to_correct"] is not None]
+    shown: list[tuple[str, str]] = []
+
+    sweeps = [r["sweeps_to_correct"] for r in sym]
+    plots.sweeps_histogram(sweeps, cap, out_dir / "sweeps.png")
+    if solved:
+        values = np.array([r["sweeps_to_correct"] for r in solved], dtype=float)
+        q = np.percentile(values, [10, 25, 50, 75, 90])
+        at_most = np.mean(values <= symmetry.REPORTED_SWEEPS) * len(solved) / len(sym)
+        shown.append(
+            (
+                f"Sweeps to learn mirror symmetry over {len(sym)} seeds ({len(solved)} solved): "
+                f"median {q[2]:,.0f} (paper's run: {symmetry.REPORTED_SWEEPS:,}); quartiles "
+                f"{q[1]:,.0f}-{q[3]:,.0f}; 10th-90th percentile {q[0]:,.0f}-{q[4]:,.0f}; "
+                f"{at_most:.0%} of runs needed at most {symmetry.REPORTED_SWEEPS:,}.",
+                "sweeps.png",
+            )
+        )
+        # A typical solved run: the one whose sweep count is nearest the median.
+        median = float(np.median(values))
+        typical = min(solved, key=lambda r: (abs(r["sweeps_to_correct"] - median), r["seed"]))
+        w = weights[typical["seed"]]
+        plots.symmetry_weights(
+            symmetry.SymmetryWeights(
+                w["hidden_w"], w["hidden_b"], w["output_w"], float(w["output_b"])
+            ),
+            out_dir / "figure1_symmetry_weights.png",
+            f"Mirror symmetry, seed {typical['seed']}: learned in "
+            f"{typical['sweeps_to_correct']:,} sweeps (paper: {symmetry.REPORTED_SWEEPS:,})",
+        )
+        reported = np.mean([bool(r["structure"].get("reported")) for r in solved])
+        shown.append(
+            (
+                f"Figure 1 replicated: incoming weights (white positive, black negative, area "
+                f"~ |w|) of the typical solved run, seed {typical['seed']}. {reported:.0%} of "
+                "solved runs have the paper's structure (mirror weights equal and opposite, "
+                "1:2:4, opposite hidden units, the paper's signs).",
+                "figure1_symmetry_weights.png",
+            )
+        )
+
+    n_test = len(fam[0]["test_outputs"])
+    correct = [r["test_correct"] for r in fam]
+    plots.held_out_histogram(correct, out_dir / "held_out.png", n_test)
+    shown.append(
+        (
+            f"Held-out family-tree cases answered correctly over {len(fam)} runs "
+            f"({len(seeds)} seeds, each with its own draw of {n_test} held-out cases): "
+            f"{np.mean(correct) / n_test:.0%} correct on average; {n_test} of {n_test} in "
+            f"{np.mean(np.array(correct) == n_test):.0%} of runs (paper's run: {n_test} of "
+            f"{n_test}).",
+            "held_out.png",
+        )
+    )
+    # Like the paper's run: the first that learned every training case and all held-out ones.
+    best = sorted(fam, key=lambda r: (-(r["train_correct"] == 1.0), -r["test_correct"]))[0]
+    plots.person_encoding(
+        weights[best["seed"]][f"person_encoding_draw{best['draw']}"],
+        out_dir / "figure4_person_encoding.png",
+        f"Person-1 encoding weights, seed {best['seed']}, draw {best['draw']}: "
+        f"{best['test_correct']}/{n_test} held-out correct",
+    )
+    shown.append(
+        (
+            "Figure 4 replicated: weights from the 24 people to the 6 person-encoding units, "
+            f"English above their Italian counterparts (seed {best['seed']}, draw "
+            f"{best['draw']}; counterpart similarity {best['counterpart_similarity']:.2f}).",
+            "figure4_person_encoding.png",
+        )
+    )
+    return shown
