@@ -42,16 +42,28 @@ EXIT_OK, EXIT_NOT_REPRODUCED = 0, 1
 
 @nox.session(python=PYTHON)
 def replicate(session: nox.Session) -> None:
-    """Replicate the model example, Rumelhart, Hinton & Williams (1986), to a real verdict.
+    """Bake the default replication and smoke-test it; replicate the model example to a verdict.
 
+    `nox -s test replicate` thus means here what it means in a replication: the tests, then a
+    replication that ends in a verdict. The default repository (the template's stub) runs its
+    smoke profile; the model example, Rumelhart, Hinton & Williams (1986), is then replicated:
     ``nox -s replicate`` runs its smoke profile (30 seeds, judged, about a minute);
     ``nox -s replicate -- --profile paper`` the full replication (100 seeds, about 3 minutes),
     which rewrites the example's report/ and README table. Either way the session passes when
     the replication ends in a verdict, also "not reproduced" (exit 1), and prints it with the
     committed paper report's verdicts; it fails on bad input, a signal or a crash.
     """
-    session.install("-e", ".[cpu,plots]")
-    session.install("--no-deps", "-e", str(EXAMPLE))  # its TensorFlow is the one above
+    session.install("-e", ".[cpu,plots,new]")
+    # First what a participant gets: the default repository, baked now, and its smoke run.
+    out = Path(session.create_tmp()) / "baked"
+    shutil.rmtree(out, ignore_errors=True)
+    session.run("dlc", "new", "--template", ".", "--no-input", "--output-dir", str(out))
+    (project,) = out.iterdir()
+    session.install("--no-deps", "-e", str(project))  # its TensorFlow is the one above
+    with session.chdir(project):
+        session.run("python", "-m", project.name.lower(), "replicate", "--profile", "smoke")
+    # Then the model replication, to a real verdict on a real paper.
+    session.install("--no-deps", "-e", str(EXAMPLE))
     args = session.posargs or ["--profile", "smoke"]
     profile = args[args.index("--profile") + 1] if "--profile" in args[:-1] else "smoke"
     # A fresh run each time (no seeds "done earlier"), inside the example so that its report
@@ -81,8 +93,10 @@ def _log_verdicts(session: nox.Session, what: str, path: Path) -> None:
         return
     data = json.loads(path.read_text(encoding="utf-8"))
     verdicts = data["verdicts"] if isinstance(data, dict) else data
-    failed = sum(v["status"] != "reproduced" for v in verdicts)
-    summary = "every claim reproduced" if not failed else f"{failed} claim(s) NOT reproduced"
+    counts: dict[str, int] = {}
+    for verdict in verdicts:
+        counts[verdict["status"]] = counts.get(verdict["status"], 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     session.log(f"{EXAMPLE.name}, {what}: {summary}")
     for verdict in verdicts:
         session.log(f"  {verdict['claim']['id']}: {verdict['status']} ({verdict['reason']})")

@@ -22,9 +22,9 @@ not needed, and ``evaluate`` is not available as a command):
   the paper's figures as PNG files into ``out_dir``; returns ``[(caption, file name), ...]``,
   which the report embeds under "Figures".
 
-Exit status: 0 done (every judged claim reproduced), 1 a claim not reproduced or not judgeable
-in a judged profile or a seed diverged, 2 bad input (usage, config, claims, no claim), 75 stopped
-by a signal with a backup saved (run the same command again to resume).
+Exit status: 0 done (every judged claim reproduced), 1 a claim not reproduced, inconclusive or
+not judgeable in a judged profile or a seed diverged, 2 bad input (usage, config, claims, no
+claim), 75 stopped by a signal with a backup saved (run the same command again to resume).
 """
 
 from __future__ import annotations
@@ -369,7 +369,7 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
 
 
 def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
-    from dlc_common.claims import NOT_JUDGED, REPRODUCED, judge, load_claims
+    from dlc_common.claims import INCONCLUSIVE, NOT_JUDGED, REPRODUCED, judge, load_claims
     from dlc_common.files import write_json
     from dlc_common.report import require_matplotlib, results_table, update_readme, write_report
 
@@ -428,7 +428,10 @@ def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
         return EXIT_OK
     failed = [v for v in verdicts if v.status != REPRODUCED]
     for verdict in failed:
-        what = "make it judgeable (see above)" if verdict.status == NOT_JUDGED else "see the report"
+        what = {
+            NOT_JUDGED: "make it judgeable (see above)",
+            INCONCLUSIVE: "run more seeds (seeds=N) to settle it",
+        }.get(verdict.status, "see the report")
         print(f"claim {verdict.claim.id} {verdict.status}: {what}", file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
 

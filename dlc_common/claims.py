@@ -10,6 +10,9 @@ cannot reproduce a claim and one unlucky seed cannot refute it:
 - ``lower``: the paper reports at most ``value``; reproduced when the interval's upper end is
   at most ``value + tolerance``;
 - ``equal``: reproduced when the whole interval lies within ``value ± tolerance``.
+
+Not reproduced when the whole interval lies on the wrong side (``equal``: outside the band);
+inconclusive when it straddles the edge, which more seeds may settle either way.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from dlc_common.stats import Summary, summarize
 
 __all__ = [
     "DIRECTIONS",
+    "INCONCLUSIVE",
     "NOT_JUDGED",
     "NOT_REPRODUCED",
     "REPRODUCED",
@@ -39,6 +43,8 @@ __all__ = [
 
 DIRECTIONS = ("higher", "lower", "equal")
 REPRODUCED, NOT_REPRODUCED, NOT_JUDGED = "reproduced", "not reproduced", "not judged"
+# The interval straddles the edge of the band: neither verdict is established by these seeds.
+INCONCLUSIVE = "inconclusive"
 _CLAIM_FIELDS = {
     "id": str,
     "metric": str,
@@ -221,15 +227,33 @@ def judge(
             claim, NOT_JUDGED, summary, "one seed gives no confidence interval: run 2 or more"
         )
     band_low, band_high = claim.value - claim.tolerance, claim.value + claim.tolerance
-    interval = f"{confidence:.0%} CI [{_fmt(summary.low)}, {_fmt(summary.high)}]"
+    low, high = summary.low, summary.high
+    interval = f"{confidence:.0%} CI [{_fmt(low)}, {_fmt(high)}]"
+    more = "more seeds narrow the interval"
+    # Reproduced: the whole interval is on the claim's side; not reproduced: the whole interval
+    # is off it; an interval across the edge establishes neither (inconclusive).
     if claim.direction == "higher":
-        ok = summary.low >= band_low
-        rule = f"lower end {'≥' if ok else '<'} {_fmt(band_low)}"
+        edge = _fmt(band_low)
+        if low >= band_low:
+            status, rule = REPRODUCED, f"lower end ≥ {edge}"
+        elif high < band_low:
+            status, rule = NOT_REPRODUCED, f"upper end < {edge}"
+        else:
+            status, rule = INCONCLUSIVE, f"straddles {edge}: {more}"
     elif claim.direction == "lower":
-        ok = summary.high <= band_high
-        rule = f"upper end {'≤' if ok else '>'} {_fmt(band_high)}"
+        edge = _fmt(band_high)
+        if high <= band_high:
+            status, rule = REPRODUCED, f"upper end ≤ {edge}"
+        elif low > band_high:
+            status, rule = NOT_REPRODUCED, f"lower end > {edge}"
+        else:
+            status, rule = INCONCLUSIVE, f"straddles {edge}: {more}"
     else:
-        ok = band_low <= summary.low and summary.high <= band_high
-        rule = f"{'inside' if ok else 'not inside'} [{_fmt(band_low)}, {_fmt(band_high)}]"
-    status = REPRODUCED if ok else NOT_REPRODUCED
+        band = f"[{_fmt(band_low)}, {_fmt(band_high)}]"
+        if band_low <= low and high <= band_high:
+            status, rule = REPRODUCED, f"inside {band}"
+        elif high < band_low or low > band_high:
+            status, rule = NOT_REPRODUCED, f"outside {band}"
+        else:
+            status, rule = INCONCLUSIVE, f"partly outside {band}: {more}"
     return Verdict(claim, status, summary, f"{interval}: {rule}")

@@ -37,7 +37,11 @@ README_START = "<!-- dlc:results:start -->"
 README_END = "<!-- dlc:results:end -->"
 _MARKERS = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.DOTALL)
 _METHOD = "The paper's model and training, re-implemented in Keras 3 on TensorFlow."
-_SYMBOL = {"reproduced": "✅ reproduced", "not reproduced": "❌ not reproduced"}
+_SYMBOL = {
+    "reproduced": "✅ reproduced",
+    "not reproduced": "❌ not reproduced",
+    "inconclusive": "❔ inconclusive",
+}
 
 
 class PlotsUnavailable(RuntimeError):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dlc_common.claims import (
+    INCONCLUSIVE,
     NOT_JUDGED,
     NOT_REPRODUCED,
     REPRODUCED,
@@ -109,19 +110,27 @@ def test_verdicts_use_the_confidence_interval() -> None:
     tight_high = [0.95, 0.951, 0.949]
     assert judge(claim("higher"), tight_high).status == REPRODUCED
     assert judge(claim("higher"), [0.85, 0.86, 0.85]).status == NOT_REPRODUCED
-    # The mean (0.9) clears 0.88, but with this spread the interval does not: not reproduced.
+    # The mean (0.9) clears 0.88, but with this spread the interval straddles it: neither
+    # verdict is established, more seeds would settle it.
     wide = [0.80, 1.0, 0.90]
     verdict = judge(claim("higher"), wide)
-    assert verdict.status == NOT_REPRODUCED
+    assert verdict.status == INCONCLUSIVE
     assert verdict.summary is not None and verdict.summary.low is not None
     assert verdict.summary.low < 0.88 < verdict.summary.mean
-    assert "lower end < 0.88" in verdict.reason
+    assert "straddles 0.88: more seeds" in verdict.reason
+    # The whole interval below the band: not reproduced, also for a wide interval.
+    below = judge(claim("higher"), [0.60, 0.70, 0.65])
+    assert below.status == NOT_REPRODUCED and "upper end < 0.88" in below.reason
 
     assert judge(claim("lower", 120, 5), [118, 121, 119.5]).status == REPRODUCED
     assert judge(claim("lower", 120, 5), [130, 131, 129]).status == NOT_REPRODUCED
     assert judge(claim("equal", 0.5, 0.05), [0.5, 0.51, 0.49]).status == REPRODUCED
     # Better than the paper is not "equal".
     assert judge(claim("equal", 0.5, 0.05), [0.7, 0.71, 0.69]).status == NOT_REPRODUCED
+    assert judge(claim("lower", 120, 5), [110, 135, 122]).status == INCONCLUSIVE
+    # An interval across one edge of an "equal" band, or wider than the band: inconclusive.
+    assert judge(claim("equal", 0.5, 0.05), [0.52, 0.56, 0.54]).status == INCONCLUSIVE
+    assert judge(claim("equal", 0.5, 0.05), [0.3, 0.7, 0.5]).status == INCONCLUSIVE
     # A lower confidence level gives a narrower interval, here one that clears 0.88.
     assert judge(claim("higher"), wide, confidence=0.2).status == REPRODUCED
 

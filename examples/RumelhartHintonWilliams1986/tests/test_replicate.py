@@ -35,7 +35,7 @@ def test_smoke_replication_judges_every_claim_and_draws_the_figures(tmp_path: Pa
     statuses = {v["claim"]["id"]: v["status"] for v in verdicts}
     # A real verdict on every claim of the paper: exit 0 only if all are reproduced.
     assert set(statuses) == {c.id for c in load_claims(ROOT / "claims.toml").claims}
-    assert set(statuses.values()) <= {"reproduced", "not reproduced"}, statuses
+    assert set(statuses.values()) <= {"reproduced", "not reproduced", "inconclusive"}, statuses
     all_reproduced = set(statuses.values()) == {"reproduced"}
     assert result.returncode == (0 if all_reproduced else 1), result.stdout + result.stderr
     for seed in range(4):
