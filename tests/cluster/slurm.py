@@ -153,8 +153,9 @@ SchedulerParameters=sched_interval=1,bf_interval=1
 SlurmdParameters=config_overrides
 ReturnToService=2
 JobRequeue=1
-# Keep finished jobs visible to scontrol (there is no accounting database for sacct).
-MinJobAge=0
+# Keep finished jobs visible to scontrol for a day (there is no accounting database for sacct;
+# 0, "never purge", is refused by 22.05).
+MinJobAge=86400
 # Seconds between SIGTERM and SIGKILL when a job is cancelled, requeued or out of time.
 KillWait=5
 NodeName={NODE} NodeAddr=127.0.0.1 CPUs={cpus} RealMemory=1024 State=UNKNOWN
@@ -215,13 +216,13 @@ class SlurmCluster:
 
     def _start_daemons(self, timeout: float) -> None:
         munge_dir = self.root / "munge"
+        # In the foreground munged logs to stderr, which _spawn keeps in log/munged.console.
         self._spawn(
             "munged",
             "--foreground",
             f"--socket={self.munge_socket}",
             f"--key-file={munge_dir / 'munge.key'}",
             f"--pid-file={munge_dir / 'munged.pid'}",
-            f"--log-file={self.root / 'log' / 'munged.log'}",
             f"--seed-file={munge_dir / 'munged.seed'}",
         )
         self._until(
@@ -384,8 +385,12 @@ class SlurmCluster:
 
     def logs(self, lines: int = 30) -> str:
         """The last lines of each daemon's log, for error messages."""
+        # A daemon's console repeats its log file, but also holds what it said before it
+        # could open that file (a bad slurm.conf): show it only where there is no log file.
+        log = self.root / "log"
+        consoles = [p for p in log.glob("*.console") if not p.with_suffix(".log").exists()]
         parts = []
-        for path in sorted((self.root / "log").glob("*")):
+        for path in sorted([*log.glob("*.log"), *consoles]):
             tail = path.read_text(errors="replace").splitlines()[-lines:]
             parts.append(f"--- {path.name}\n" + "\n".join(tail))
         return "\n".join(parts)
