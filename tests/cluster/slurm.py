@@ -7,6 +7,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -114,14 +115,16 @@ class Job:
 def slurm_conf(root: Path, *, ctld_port: int, slurmd_port: int, cpus: int) -> str:
     """The slurm.conf of a one-node cluster whose every file lives under ``root``."""
     munge_socket = root / "munge" / "munge.socket"
+    user = pwd.getpwuid(os.getuid()).pw_name
     return f"""\
 # A one-node test cluster: every path is under {root}, every port on loopback.
 ClusterName=dlctest
 SlurmctldHost={NODE}(127.0.0.1)
 SlurmctldPort={ctld_port}
 SlurmdPort={slurmd_port}
-SlurmUser=root
-SlurmdUser=root
+# The daemons run as whoever starts them (root in CI): jobs then run as that user too.
+SlurmUser={user}
+SlurmdUser={user}
 AuthType=auth/munge
 CredType=cred/munge
 # cred_expire is also how long a requeued job waits before it may start again (default 120 s);

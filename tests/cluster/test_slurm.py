@@ -191,13 +191,13 @@ print("resolver", json.dumps([spec, resolver.task_type, resolver.task_id, resolv
 
 @pytest.mark.slow
 def test_slurm_cluster_resolver_sees_two_workers(
-    slurm_cluster: SlurmCluster, tf_python: str, tmp_path: Path
+    slurm_cluster: SlurmCluster, tf_python: Path, tmp_path: Path
 ) -> None:
     """TensorFlow's SlurmClusterResolver in a 2-task step yields a 2-worker cluster."""
     program = tmp_path / "resolve.py"
     program.write_text(RESOLVER)
     (port,) = free_ports(1)
-    script = f"#!/bin/bash\nsrun {shlex.join([tf_python, str(program), str(port)])}\n"
+    script = f"#!/bin/bash\nsrun {shlex.join([str(tf_python), str(program), str(port)])}\n"
     quiet = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
     job = slurm_cluster.wait(slurm_cluster.submit(script, "--ntasks=2", env=quiet), timeout=300)
     assert (job.state, job.exit_code) == ("COMPLETED", 0), job
