@@ -154,9 +154,16 @@ def _train_seeds(
         runtime.enable_determinism()
     precision = runtime.set_precision(config.precision)
     strategy = runtime.make_strategy()
+    distribution = _distribution(config, strategy)
+    print(
+        "distribution: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in distribution.items()),
+        flush=True,
+    )
     if chief:
         environment = describe_environment(root, config.seeds)
-        environment.update(precision=precision, strategy=type(strategy).__name__)
+        environment.update(
+            precision=precision, strategy=type(strategy).__name__, distribution=distribution
+        )
         earlier = run_dir / "environment.json"
         if earlier.exists():
             # A resumed run: keep where and how the earlier starts ran, newest last.
@@ -218,10 +225,38 @@ def _train_seeds(
                     "seconds": round(time.perf_counter() - started, 2),
                 },
             )
-        shutil.rmtree(seed_dir / BACKUP_DIR, ignore_errors=True)
+        if chief:  # the other workers read the chief's backup and never remove it
+            shutil.rmtree(seed_dir / BACKUP_DIR, ignore_errors=True)
         results[seed] = metrics
         print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()), flush=True)
     return results
+
+
+def _distribution(config: Config, strategy: Any) -> dict[str, Any]:
+    """How training is spread and the global batch split; a batch that does not divide fails."""
+    from dlc_common.cluster import cluster_from_environment
+
+    replicas = int(strategy.num_replicas_in_sync)
+    workers = cluster_from_environment().num_workers
+    record: dict[str, Any] = {
+        "strategy": type(strategy).__name__,
+        "workers": workers,
+        "replicas": replicas,
+    }
+    batch = config.values.get("batch_size")
+    if isinstance(batch, int):
+        if batch % replicas:
+            below, above = batch - batch % replicas, batch - batch % replicas + replicas
+            nearest = f"{below} or {above}" if below else str(above)
+            raise AppError(
+                f"batch_size: {batch}, the global batch, does not divide among {replicas} "
+                f"replicas ({workers} worker(s), {replicas // max(workers, 1)} device(s) each); "
+                f"set batch_size to a multiple of {replicas} ({nearest}, and "
+                "learning_rate to match if the paper's batch changes), or use a number of "
+                f"GPUs that divides {batch}"
+            )
+        record.update(global_batch=batch, per_replica_batch=batch // replicas)
+    return record
 
 
 def _save_model(model: Any, path: Path) -> None:
