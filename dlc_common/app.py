@@ -162,7 +162,7 @@ def _train_seeds(
     if chief:
         environment = describe_environment(root, config.seeds)
         environment.update(
-            precision=precision, strategy=type(strategy).__name__, distribution=distribution
+            precision=precision, strategy=distribution["strategy"], distribution=distribution
         )
         earlier = run_dir / "environment.json"
         if earlier.exists():
@@ -238,8 +238,11 @@ def _distribution(config: Config, strategy: Any) -> dict[str, Any]:
 
     replicas = int(strategy.num_replicas_in_sync)
     workers = cluster_from_environment().num_workers
+    # MultiWorkerMirroredStrategy is a subclass named CollectiveAllReduceStrategy.
+    name = type(strategy).__name__
+    name = {"CollectiveAllReduceStrategy": "MultiWorkerMirroredStrategy"}.get(name, name)
     record: dict[str, Any] = {
-        "strategy": type(strategy).__name__,
+        "strategy": name,
         "workers": workers,
         "replicas": replicas,
     }

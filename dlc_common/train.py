@@ -425,6 +425,9 @@ class StepLoop:
                 seconds = time.perf_counter() - started
                 print(f"Epoch {epoch + 1}/{epochs} - {seconds:.1f}s - {values}", flush=True)
             if model.stop_training:
+                # A barrier: no worker exits before the chief has saved its backup (a job
+                # script may kill the remaining tasks as soon as one has exited).
+                _all_workers(strategy, 0)
                 break
         hooks.on_train_end()
 

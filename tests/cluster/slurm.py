@@ -15,7 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -293,8 +293,12 @@ class SlurmCluster:
         script: str | Path,
         *args: str,
         env: Mapping[str, str] | None = None,
+        script_args: Sequence[str] = (),
     ) -> str:
-        """Submit a batch script (its text, or a file) with sbatch options; return the job id."""
+        """Submit a batch script (its text, or a file) with sbatch options; return the job id.
+
+        ``script_args`` follow the script on sbatch's command line: the script's own arguments.
+        """
         if isinstance(script, Path):
             path = script
         else:
@@ -306,7 +310,7 @@ class SlurmCluster:
         if not any(a == "-o" or a.startswith(("-o", "--output")) for a in options):
             options.insert(0, f"--output={self.jobs / 'slurm-%j.out'}")
         proc = subprocess.run(
-            ["sbatch", "--parsable", *options, str(path)],
+            ["sbatch", "--parsable", *options, str(path), *script_args],
             env={**self.env, **(env or {})},  # sbatch exports its whole environment to the job
             cwd=self.jobs,
             capture_output=True,
