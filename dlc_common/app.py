@@ -81,11 +81,11 @@ def _seed_dir(run_dir: Path, seed: int) -> Path:
     return run_dir / f"seed-{seed}"
 
 
-def _pick_run_dir(args: argparse.Namespace, root: Path, config: Config, chief: bool) -> Path:
+def _pick_run_dir(args: argparse.Namespace, root: Path, config: Config, multi: bool) -> Path:
     runs = root / "runs" / config.profile
     if args.run_dir:
         return Path(args.run_dir).resolve()
-    if not chief and not os.environ.get("SLURM_JOB_ID"):
+    if multi and not os.environ.get("SLURM_JOB_ID"):
         # Every worker must see the chief's run directory (to skip the same finished seeds),
         # and a time stamp would differ between them.
         raise AppError("a multi-worker run needs --run-dir DIR, the same on every worker")
@@ -416,8 +416,9 @@ def main(argv: Sequence[str] | None = None, *, package: str) -> int:
         config = load_config(root / "configs", args.profile, args.overrides)
         from dlc_common.cluster import cluster_from_environment
 
-        chief = cluster_from_environment().is_chief
-        run_dir = _pick_run_dir(args, root, config, chief)
+        cluster = cluster_from_environment()
+        chief = cluster.is_chief
+        run_dir = _pick_run_dir(args, root, config, cluster.multi_worker)
         if args.command == "evaluate" and (run_dir / "config.json").exists():
             # Evaluate a run with the settings it was trained with (plus any given now).
             saved = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))

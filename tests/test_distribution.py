@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from dlc_common.app import AppError, _distribution
+from dlc_common.app import AppError, _distribution, _pick_run_dir
 from dlc_common.config import Config
 
 
@@ -44,3 +45,18 @@ def test_a_batch_that_does_not_divide_names_the_field_and_the_fix(
     assert "multiple of 3 (30 or 33" in message and "learning_rate" in message
     with pytest.raises(AppError, match=r"multiple of 4 \(4, and"):
         _distribution(Config("paper", {"batch_size": 2}), strategy(4))
+
+
+def test_every_worker_of_a_tf_config_run_needs_the_same_run_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("SLURM_JOB_ID", raising=False)
+    config = Config("paper", {"batch_size": 32})
+    args = SimpleNamespace(run_dir=None, command="train", resume=False)
+    # The chief too: a time-stamped directory of its own would differ from the others'.
+    with pytest.raises(AppError, match="needs --run-dir DIR, the same on every worker"):
+        _pick_run_dir(args, tmp_path, config, True)
+    given = SimpleNamespace(run_dir=str(tmp_path / "shared"), command="train", resume=False)
+    assert _pick_run_dir(given, tmp_path, config, True) == tmp_path / "shared"
+    monkeypatch.setenv("SLURM_JOB_ID", "77")  # a (requeued) SLURM job: its id names the run
+    assert _pick_run_dir(args, tmp_path, config, True) == tmp_path / "runs" / "paper" / "slurm-77"
