@@ -4,88 +4,41 @@
 
 from __future__ import annotations
 
-import json
 import re
-import shlex
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.cluster import slurm
-from tests.cluster.slurm import FINAL_STATES, NODE, SlurmCluster, free_ports, parse_record
+from tests.cluster.slurm import FINAL_STATES, NODE, SlurmCluster, parse_record
 
 pytestmark = pytest.mark.slurm
 
-# The exit status meaning "preempted and saved: requeue me" here; the engine may pick another.
-REQUEUE_STATUS = 85
-
-# A stand-in for a training run: counts steps, saves on USR1 or TERM, resumes from its save.
-WORKER = """\
-import os, pathlib, signal, sys, time
-rank = int(os.environ["SLURM_PROCID"])
-save = pathlib.Path(sys.argv[1]) / f"rank{rank}.step"
-steps, pace, preempted = int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
-stop = []
-signal.signal(signal.SIGUSR1, lambda *_: stop.append(True))
-signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
-step = int(save.read_text()) if save.exists() else 0
-print(f"rank {rank} resumes at {step}", flush=True)
-while step < steps:
-    if stop:
-        save.write_text(str(step))
-        print(f"rank {rank} saved at {step}", flush=True)
-        sys.exit(preempted)
-    time.sleep(pace)
-    step += 1
-save.write_text(str(step))
-print(f"rank {rank} finished at {step}", flush=True)
-"""
-
-
-def requeue_script(workload: str, *, max_restarts: int, header: str = "") -> str:
-    """A batch script with the preemption protocol of the generated cluster job."""
-    return f"""\
+# The generated job script's protocol (cluster/job.sbatch): a worker that saved exits 75, and
+# the script requeues the job. Here stand-in "Pythons" (DLC_PYTHON) play the workers, so that the
+# requeue logic is tested quickly; tests/cluster/test_job.py trains for real.
+STOPPED = 75
+ON_THE_TEST_NODE = ["--gres=none", "--cpus-per-task=1"]
+ALWAYS_STOPPED = f"""\
 #!/bin/bash
-#SBATCH --requeue
-#SBATCH --open-mode=append
-{header}
-# USR1 reaches this shell alone (--signal=B:USR1@N, scancel --batch): pass it to the tasks.
-# Set first: Slurm may signal as soon as the job starts, and an untrapped USR1 kills bash.
-preempted=0
-trap 'echo "run $restart got USR1"; preempted=1; [ -z "${{step:-}}" ] || kill -USR1 "$step"' USR1
-restart=${{SLURM_RESTART_COUNT:-0}}
-echo "run $restart starts"
-srun {workload} &
-step=$!
-# A USR1 that came before srun started has not reached the tasks yet.
-if [ "$preempted" -eq 1 ]; then kill -USR1 "$step"; fi
-status=0
-wait "$step" || status=$?
-# A trapped signal ends wait before the step ends: wait again for the step's own status.
-while kill -0 "$step" 2>/dev/null; do status=0; wait "$step" || status=$?; done
-echo "run $restart: step exited $status"
-# A task that saved exits {REQUEUE_STATUS}; one signalled before it could set its handler dies of
-# USR1 (128 + 10) with nothing new to save: both are preempted, and the next run resumes.
-if [[ $status -eq {REQUEUE_STATUS} || ( $preempted -eq 1 && $status -eq 138 ) ]]; then
-  if [ "$restart" -lt {max_restarts} ]; then
-    scontrol requeue "$SLURM_JOB_ID"
-    exit 0
-  fi
-  echo "run $restart: giving up after {max_restarts} requeues"
-  exit 3
-fi
-exit "$status"
+echo "worker $SLURM_PROCID: stopped again"
+exit {STOPPED}
+"""
+SAVES_ON_USR1 = f"""\
+#!/bin/bash
+trap 'echo "worker saved"; exit {STOPPED}' USR1 TERM
+echo "worker started"
+while true; do sleep 0.1; done
 """
 
 
-def worker(tmp_path: Path, steps: int, pace: float) -> str:
-    """The srun command line of the stand-in training run, saving under ``tmp_path``."""
-    program = tmp_path / "worker.py"
-    program.write_text(WORKER)
-    args = [sys.executable, str(program), str(tmp_path), str(steps), str(pace), str(REQUEUE_STATUS)]
-    return shlex.join(args)
+def stand_in(tmp_path: Path, program: str) -> dict[str, str]:
+    """The environment that makes the job script run ``program`` instead of Python."""
+    path = tmp_path / "python"
+    path.write_text(program)
+    path.chmod(0o755)
+    return {"DLC_PYTHON": str(path)}
 
 
 def test_parse_record_keeps_values_that_contain_equals_signs() -> None:
@@ -120,97 +73,38 @@ def test_failing_script_reports_its_exit_status(slurm_cluster: SlurmCluster) -> 
     assert (job.state, job.exit_code, job.output) == ("FAILED", 7, "before\n"), job
 
 
-def test_usr1_to_the_batch_shell_saves_requeues_and_resumes(
-    slurm_cluster: SlurmCluster, tmp_path: Path
+def test_a_job_that_keeps_being_stopped_stops_requeueing(
+    slurm_cluster: SlurmCluster, baked_default: Path, tmp_path: Path
 ) -> None:
-    """scancel --signal=USR1 --batch: both tasks save, the job requeues, resumes and finishes."""
-    steps = 120  # 6 s at 0.05 s a step: ample time to signal the first run
-    script = requeue_script(worker(tmp_path, steps, 0.05), max_restarts=2)
-    job_id = slurm_cluster.submit(script, "--ntasks=2")
-    slurm_cluster.wait_output(job_id, r"^rank \d resumes at 0$", count=2)
-    time.sleep(0.5)  # some steps done, so that resuming at the saved step shows
-    slurm_cluster.signal(job_id, "USR1", batch=True)
-
-    job = slurm_cluster.wait(job_id, timeout=90)
-    assert (job.state, job.exit_code, job.restarts) == ("COMPLETED", 0, 1), job
-    assert "run 0 got USR1" in job.output
-    assert f"run 0: step exited {REQUEUE_STATUS}" in job.output
-    assert "run 1 starts" in job.output and "run 1: step exited 0" in job.output
-    for rank in (0, 1):
-        (saved,) = re.findall(rf"^rank {rank} saved at (\d+)$", job.output, re.M)
-        resumed = re.findall(rf"^rank {rank} resumes at (\d+)$", job.output, re.M)
-        assert resumed == ["0", saved], job  # the second run starts where the first saved
-        assert 0 < int(saved) < steps, job
-        assert f"rank {rank} finished at {steps}" in job.output
-        assert (tmp_path / f"rank{rank}.step").read_text() == str(steps)
+    """The job script counts its requeues (SLURM_RESTART_COUNT): two, then it gives up."""
+    env = {**stand_in(tmp_path, ALWAYS_STOPPED), "DLC_MAX_REQUEUES": "2"}
+    script = baked_default / "cluster" / "job.sbatch"
+    options = [f"--chdir={tmp_path}", "--time=5", *ON_THE_TEST_NODE]
+    job = slurm_cluster.wait(slurm_cluster.submit(script, *options, env=env), timeout=90)
+    assert (job.state, job.exit_code, job.restarts) == ("FAILED", STOPPED, 2), str(job)
+    assert re.findall(r"^job.sbatch: job \d+, start (\d)", job.output, re.M) == ["1", "2", "3"]
+    assert job.output.count("job.sbatch: requeued; the next start resumes") == 2, str(job)
+    assert "requeued 2 times already (DLC_MAX_REQUEUES=2): giving up" in job.output, str(job)
 
 
-def test_a_job_that_keeps_failing_stops_requeueing(slurm_cluster: SlurmCluster) -> None:
-    """The script checks SLURM_RESTART_COUNT: two requeues, then the job fails for good."""
-    workload = f"bash -c 'echo preempted again; exit {REQUEUE_STATUS}'"
-    job = slurm_cluster.wait(
-        slurm_cluster.submit(requeue_script(workload, max_restarts=2)), timeout=90
-    )
-    assert (job.state, job.exit_code, job.restarts) == ("FAILED", 3, 2), job
-    runs = re.findall(r"^run (\d) starts$", job.output, re.M)
-    assert runs == ["0", "1", "2"], job
-    assert "run 2: giving up after 2 requeues" in job.output
-
-
-def test_signal_before_the_time_limit_requeues(slurm_cluster: SlurmCluster, tmp_path: Path) -> None:
+def test_signal_before_the_time_limit_requeues(
+    slurm_cluster: SlurmCluster, baked_default: Path, tmp_path: Path
+) -> None:
     """--signal=B:USR1@50 with a one-minute limit: the job is requeued before the limit."""
     # Slurm checks time limits about every 30 s and may signal up to 60 s early, so USR1 can
     # come at any time in a run's first 30 s, even before the worker has set its handler (the
-    # next run may be signalled too: saving and resuming are tested with scancel above).
-    script = requeue_script(
-        worker(tmp_path, steps=100_000, pace=0.05),
-        max_restarts=2,
-        header="#SBATCH --time=1 --signal=B:USR1@50",
-    )
-    job_id = slurm_cluster.submit(script)
-    output = slurm_cluster.wait_output(job_id, r"^run 1 starts$", timeout=100)
+    # next run may be signalled too: saving and resuming are tested in test_job.py).
+    script = baked_default / "cluster" / "job.sbatch"
+    options = [f"--chdir={tmp_path}", "--time=1", "--signal=B:USR1@50", *ON_THE_TEST_NODE]
+    env = stand_in(tmp_path, SAVES_ON_USR1)
+    job_id = slurm_cluster.submit(script, *options, env=env)
+    output = slurm_cluster.wait_output(job_id, r"^job.sbatch: job \d+, start 2", timeout=100)
     job = slurm_cluster.job(job_id)
-    assert job.restarts >= 1 and job.state not in FINAL_STATES, job
-    run0 = output[: output.index("run 1 starts")]
-    assert "run 0 got USR1" in run0, job
-    assert re.search(rf"^run 0: step exited ({REQUEUE_STATUS}|138)$", run0, re.M), job
+    assert job.restarts >= 1 and job.state not in FINAL_STATES, str(job)
+    first = output[: output.index(", start 2")]
+    assert "job.sbatch: SIGUSR1: the workers save a backup" in first, str(job)
+    assert re.search(r"^job.sbatch: the workers exited with status (75|138)$", first, re.M), job
     slurm_cluster.cancel(job_id)
-
-
-RESOLVER = """\
-import json, sys
-import tensorflow as tf
-
-resolver = tf.distribute.cluster_resolver.SlurmClusterResolver(
-    port_base=int(sys.argv[1]), gpus_per_node=2, gpus_per_task=1, auto_set_gpu=False
-)
-spec = resolver.cluster_spec().as_dict()
-print("resolver", json.dumps([spec, resolver.task_type, resolver.task_id, resolver.master()]))
-"""
-
-
-@pytest.mark.slow
-def test_slurm_cluster_resolver_sees_two_workers(
-    slurm_cluster: SlurmCluster, tf_python: Path, tmp_path: Path
-) -> None:
-    """TensorFlow's SlurmClusterResolver in a 2-task step yields a 2-worker cluster."""
-    program = tmp_path / "resolve.py"
-    program.write_text(RESOLVER)
-    (port,) = free_ports(1)
-    script = f"#!/bin/bash\nsrun {shlex.join([str(tf_python), str(program), str(port)])}\n"
-    quiet = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
-    job = slurm_cluster.wait(slurm_cluster.submit(script, "--ntasks=2", env=quiet), timeout=300)
-    assert (job.state, job.exit_code) == ("COMPLETED", 0), job
-    results = sorted(
-        json.loads(line.removeprefix("resolver "))
-        for line in job.output.splitlines()
-        if line.startswith("resolver ")
-    )
-    workers = [f"{NODE}:{port}", f"{NODE}:{port + 1}"]
-    assert results == [
-        [{"worker": workers}, "worker", 0, f"grpc://{workers[0]}"],
-        [{"worker": workers}, "worker", 1, f"grpc://{workers[1]}"],
-    ], job
 
 
 # Where a system-wide SLURM or munge would write: the test cluster must leave them alone.
