@@ -24,7 +24,9 @@ import importlib
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -200,6 +202,7 @@ def _train_seeds(
             verbose=verbose,
         )
         if result.stopped_by_signal is not None and not result.completed:
+            _ignore_stop_signals()
             raise AppError(
                 f"stopped by signal {result.stopped_by_signal} after epoch "
                 f"{result.history[-1]['epoch'] if result.history else 0}; the backup is in "
@@ -230,6 +233,15 @@ def _train_seeds(
         results[seed] = metrics
         print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()), flush=True)
     return results
+
+
+def _ignore_stop_signals() -> None:
+    """Finish exiting with status 75 even if told to stop again: the backup is saved."""
+    # srun ends a job step as soon as one task has exited with a non-zero status: the other
+    # workers, still exiting, would die of its SIGTERM and report 143 instead of 75.
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGUSR1):
+            signal.signal(signum, signal.SIG_IGN)
 
 
 def _distribution(config: Config, strategy: Any) -> dict[str, Any]:

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.slurm, pytest.mark.slow]
 ON_THE_TEST_NODE = ["--gres=none", "--ntasks-per-node=2", "--cpus-per-task=1", "--time=10"]
 # The smoke profile, long enough to be interrupted after a few epochs; deterministic, like every
 # smoke run, and backed up after every epoch.
-SMOKE = ["--profile", "smoke", "epochs=6", "backup_seconds=0"]
+SMOKE = ["--profile", "smoke", "epochs=5", "backup_seconds=0"]
 SEEDS = ("seed-0", "seed-1")
 
 
@@ -87,7 +87,7 @@ def test_the_job_script_replicates_on_two_workers(
             "model.keras",
         ]
         history = (run_dir / seed / "history.jsonl").read_text().splitlines()
-        assert [json.loads(row)["epoch"] for row in history] == [1, 2, 3, 4, 5, 6]
+        assert [json.loads(row)["epoch"] for row in history] == [1, 2, 3, 4, 5]
     assert sorted(p.name for p in (project / "runs").iterdir()) == ["smoke"]
 
 
@@ -107,13 +107,15 @@ def test_usr1_saves_requeues_and_the_resumed_run_matches_an_uninterrupted_one(
     assert (job.state, job.exit_code, job.restarts) == ("COMPLETED", 0, 1), str(job)
     first, _, second = job.output.partition("job.sbatch: requeued")
     assert "SIGUSR1: the workers save a backup" in first, str(job)
+    # Both workers exited 75: the one that exited last was not killed by srun meanwhile.
     assert "the workers exited with status 75" in first, str(job)
+    assert "Terminated" not in first, str(job)
     stopped = re.search(r"stopped by signal 10 after epoch (\d+)", first)
-    assert stopped and 2 <= int(stopped.group(1)) < 6, str(job)
+    assert stopped and 2 <= int(stopped.group(1)) < 5, str(job)
     assert "start 2" in second and "the workers exited with status 0" in second, str(job)
     for seed in SEEDS:
         rows = (run_dir / seed / "history.jsonl").read_text().splitlines()
-        assert [json.loads(row)["epoch"] for row in rows] == [1, 2, 3, 4, 5, 6]  # each once
+        assert [json.loads(row)["epoch"] for row in rows] == [1, 2, 3, 4, 5]  # each once
         assert not (run_dir / seed / "backup").exists()
     starts = json.loads((run_dir / "environment.json").read_text())["earlier_starts"]
     assert len(starts) == 1  # the interrupted start is on record
