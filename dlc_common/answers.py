@@ -36,6 +36,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _GITHUB = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 _PY_VERSION = re.compile(r"^3\.(1[0-3])$")
 _TF_VERSION = re.compile(r"^2\.(1[6-9]|[2-9][0-9])\.[0-9]+$")
+# GitHub runner labels: letters, digits and . _ - (no spaces, no commas: they separate labels).
+_RUNNER_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+DEFAULT_GPU_RUNNER_LABELS = "self-hosted, linux, x64, gpu"
 _ARXIV = re.compile(
     r"^(?:arxiv:)?(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)$", re.I
 )
@@ -216,6 +219,19 @@ def derive(answers: Mapping[str, Any], today: date | None = None) -> dict[str, A
             )
         )
     derived["tensorflow_version"] = tensorflow
+    text = str(answers.get("gpu_runner_labels", DEFAULT_GPU_RUNNER_LABELS))
+    labels = [label.strip() for label in text.split(",") if label.strip()]
+    wrong = [label for label in labels if not _RUNNER_LABEL.match(label)]
+    if not labels or wrong:
+        what = f"{wrong[0]!r} is not a runner label" if wrong else "no runner label given"
+        problems.append(
+            (
+                "gpu_runner_labels",
+                f"{what}; write the labels of your GPU runner separated by commas, "
+                f"e.g. {DEFAULT_GPU_RUNNER_LABELS}",
+            )
+        )
+    derived["gpu_runner_labels"] = labels
 
     if problems:
         raise AnswerError(problems)

@@ -35,7 +35,9 @@ import importlib
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -92,11 +94,11 @@ def _seed_dir(run_dir: Path, seed: int) -> Path:
     return run_dir / f"seed-{seed}"
 
 
-def _pick_run_dir(args: argparse.Namespace, root: Path, config: Config, chief: bool) -> Path:
+def _pick_run_dir(args: argparse.Namespace, root: Path, config: Config, multi: bool) -> Path:
     runs = root / "runs" / config.profile
     if args.run_dir:
         return Path(args.run_dir).resolve()
-    if not chief and not os.environ.get("SLURM_JOB_ID"):
+    if multi and not os.environ.get("SLURM_JOB_ID"):
         # Every worker must see the chief's run directory (to skip the same finished seeds),
         # and a time stamp would differ between them.
         raise AppError("a multi-worker run needs --run-dir DIR, the same on every worker")
@@ -165,9 +167,16 @@ def _train_seeds(
         runtime.enable_determinism()
     precision = runtime.set_precision(config.precision)
     strategy = runtime.make_strategy()
+    distribution = _distribution(config, strategy)
+    print(
+        "distribution: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in distribution.items()),
+        flush=True,
+    )
     if chief:
         environment = describe_environment(root, config.seeds)
-        environment.update(precision=precision, strategy=type(strategy).__name__)
+        environment.update(
+            precision=precision, strategy=distribution["strategy"], distribution=distribution
+        )
         earlier = run_dir / "environment.json"
         if earlier.exists():
             # A resumed run: keep where and how the earlier starts ran, newest last.
@@ -208,6 +217,7 @@ def _train_seeds(
             verbose=verbose,
         )
         if result.stopped_by_signal is not None and not result.completed:
+            _ignore_stop_signals()
             raise AppError(
                 f"stopped by signal {result.stopped_by_signal} after epoch "
                 f"{result.history[-1]['epoch'] if result.history else 0}; the backup is in "
@@ -233,7 +243,8 @@ def _train_seeds(
                     "seconds": round(time.perf_counter() - started, 2),
                 },
             )
-        shutil.rmtree(seed_dir / BACKUP_DIR, ignore_errors=True)
+        if chief:  # the other workers read the chief's backup and never remove it
+            shutil.rmtree(seed_dir / BACKUP_DIR, ignore_errors=True)
         results[seed] = metrics
         print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()), flush=True)
     return results
@@ -278,6 +289,7 @@ def _run_own_loop(
         )
     print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()), flush=True)
     if stopper.received is not None:
+        _ignore_stop_signals()
         raise AppError(
             f"stopped by signal {stopper.received} after seed {seed} (its metrics are saved); "
             f"run the same command with --run-dir {seed_dir.parent} to resume",
@@ -308,6 +320,45 @@ def _figures(
     if missing:
         raise AppError(f"experiment.figures named files it did not write in {out}: {missing}")
     return figures
+
+
+def _ignore_stop_signals() -> None:
+    """Finish exiting with status 75 even if told to stop again: the backup is saved."""
+    # srun ends a job step as soon as one task has exited with a non-zero status: the other
+    # workers, still exiting, would die of its SIGTERM and report 143 instead of 75.
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGUSR1):
+            signal.signal(signum, signal.SIG_IGN)
+
+
+def _distribution(config: Config, strategy: Any) -> dict[str, Any]:
+    """How training is spread and the global batch split; a batch that does not divide fails."""
+    from dlc_common.cluster import cluster_from_environment
+
+    replicas = int(strategy.num_replicas_in_sync)
+    workers = cluster_from_environment().num_workers
+    # MultiWorkerMirroredStrategy is a subclass named CollectiveAllReduceStrategy.
+    name = type(strategy).__name__
+    name = {"CollectiveAllReduceStrategy": "MultiWorkerMirroredStrategy"}.get(name, name)
+    record: dict[str, Any] = {
+        "strategy": name,
+        "workers": workers,
+        "replicas": replicas,
+    }
+    batch = config.values.get("batch_size")
+    if isinstance(batch, int):
+        if batch % replicas:
+            below, above = batch - batch % replicas, batch - batch % replicas + replicas
+            nearest = f"{below} or {above}" if below else str(above)
+            raise AppError(
+                f"batch_size: {batch}, the global batch, does not divide among {replicas} "
+                f"replicas ({workers} worker(s), {replicas // max(workers, 1)} device(s) each); "
+                f"set batch_size to a multiple of {replicas} ({nearest}, and "
+                "learning_rate to match if the paper's batch changes), or use a number of "
+                f"GPUs that divides {batch}"
+            )
+        record.update(global_batch=batch, per_replica_batch=batch // replicas)
+    return record
 
 
 def _save_model(model: Any, path: Path) -> None:
@@ -475,8 +526,9 @@ def main(argv: Sequence[str] | None = None, *, package: str) -> int:
         config = load_config(root / "configs", args.profile, args.overrides)
         from dlc_common.cluster import cluster_from_environment
 
-        chief = cluster_from_environment().is_chief
-        run_dir = _pick_run_dir(args, root, config, chief)
+        cluster = cluster_from_environment()
+        chief = cluster.is_chief
+        run_dir = _pick_run_dir(args, root, config, cluster.multi_worker)
         if args.command == "evaluate" and (run_dir / "config.json").exists():
             # Evaluate a run with the settings it was trained with (plus any given now).
             saved = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))

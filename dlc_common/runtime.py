@@ -98,9 +98,11 @@ def _slurm_resolver() -> Any:
     gpus = len([d for d in visible.split(",") if d.strip()])
     port = int(os.environ.get("DLC_PORT_BASE", "8888"))
     if gpus == 0:
-        # gpus_per_node=0 crashes the resolver on CPU nodes (FACTS.md); one "GPU" that is never
-        # assigned (auto_set_gpu=False) works.
+        # gpus_per_node=0 crashes the resolver on CPU nodes (FACTS.md), and it insists on one
+        # "GPU" per task of a node: as many as the step has tasks, never assigned
+        # (auto_set_gpu=False), work.
+        tasks = int(os.environ.get("SLURM_STEP_NUM_TASKS") or 1)
         return tf.distribute.cluster_resolver.SlurmClusterResolver(
-            port_base=port, gpus_per_node=1, gpus_per_task=1, auto_set_gpu=False
+            port_base=port, gpus_per_node=tasks, gpus_per_task=1, auto_set_gpu=False
         )
     return tf.distribute.cluster_resolver.SlurmClusterResolver(port_base=port)

@@ -56,6 +56,7 @@ __all__ = [
     "FitResult",
     "MetricHistory",
     "NanGuard",
+    "StepLoop",
     "StopOnSignal",
     "fit",
     "read_history",
@@ -272,6 +273,165 @@ class StopOnSignal(keras.callbacks.Callback):
         self._previous.clear()
 
 
+def _is_multi_worker(strategy: tf.distribute.Strategy) -> bool:
+    return isinstance(
+        strategy,
+        (
+            tf.distribute.MultiWorkerMirroredStrategy,
+            tf.distribute.experimental.MultiWorkerMirroredStrategy,
+        ),
+    )
+
+
+def _all_workers(strategy: tf.distribute.Strategy, value: int) -> list[int]:
+    """``value`` of every replica of every worker: a collective that every worker must call."""
+    gathered = _gather_fn(strategy)(tf.constant([value], tf.int64))
+    return [int(v) for v in gathered.numpy()]
+
+
+_GATHERS: dict[int, Any] = {}
+
+
+def _gather_fn(strategy: tf.distribute.Strategy) -> Any:
+    # In a tf.function: strategy.run in eager mode is slow under multi-worker strategies.
+    if id(strategy) not in _GATHERS:
+
+        @tf.function
+        def gather(value: tf.Tensor) -> tf.Tensor:
+            return strategy.gather(strategy.run(tf.identity, args=(value,)), axis=0)
+
+        _GATHERS[id(strategy)] = gather
+    return _GATHERS[id(strategy)]
+
+
+def _agree_on_initial_epoch(strategy: tf.distribute.Strategy, epoch: int) -> None:
+    epochs = _all_workers(strategy, epoch)
+    if min(epochs) != max(epochs):
+        raise RuntimeError(
+            f"fit: the workers found backups of different epochs ({min(epochs)} to "
+            f"{max(epochs)}); the run directory must be on a file system that every worker "
+            "sees (all read it, the chief writes it)"
+        )
+
+
+class StepLoop:
+    """Keras training under MultiWorkerMirroredStrategy: the small loop Keras 3 ``fit`` lacks.
+
+    The same model, optimizer, loss and metrics as ``fit``; each replica computes the compiled
+    loss on its part of the global batch and weighs it by its share of the examples (the
+    global count is summed over replicas, so a short last batch weighs as in ``fit``); the
+    optimizer sums the gradients over replicas. Callbacks see the same epochs and logs.
+    """
+
+    def __init__(self, model: keras.Model, strategy: tf.distribute.Strategy) -> None:
+        self.model = model
+        self.strategy = strategy
+        with strategy.scope():
+            if not model.optimizer.built:
+                model.optimizer.build(model.trainable_variables)
+        self._train = tf.function(self._train_step)
+        self._test = tf.function(self._test_step)
+
+    def _replica(self, batch: Any, training: bool) -> tuple[tf.Tensor, tf.Tensor]:
+        model = self.model
+        x, y, weight = keras.utils.unpack_x_y_sample_weight(batch)
+        count = tf.cast(tf.shape(tf.nest.flatten(x)[0])[0], tf.float32)
+        total = tf.distribute.get_replica_context().all_reduce(tf.distribute.ReduceOp.SUM, count)
+        if training:
+            with tf.GradientTape() as tape:
+                pred = model(x, training=True)
+                loss = model.compute_loss(x, y, pred, weight, training=True)
+                share = self._share(loss, count, total)
+                scaled = model.optimizer.scale_loss(share)
+            variables = model.trainable_variables
+            grads = tape.gradient(scaled, variables)
+            model.optimizer.apply_gradients(zip(grads, variables, strict=True))
+        else:
+            pred = model(x, training=False)
+            loss = model.compute_loss(x, y, pred, weight, training=False)
+            share = self._share(loss, count, total)
+        model.compute_metrics(x, y, pred, weight)
+        return share, count
+
+    def _share(self, loss: tf.Tensor, count: tf.Tensor, total: tf.Tensor) -> tf.Tensor:
+        """This replica's share of the global batch's mean loss (compute_average_loss)."""
+        # Keras's TensorFlow backend divides the compiled loss by the number of replicas (each
+        # replica's mean then weighs equally); weigh by this replica's examples instead, so
+        # that a short last batch, split unevenly, counts as in ``fit`` on one device.
+        replicas = float(self.strategy.num_replicas_in_sync)
+        return tf.cast(loss, tf.float32) * replicas * count / total
+
+    def _train_step(self, batch: Any) -> tuple[tf.Tensor, tf.Tensor]:
+        return self._reduce(self.strategy.run(self._replica, args=(batch, True)))
+
+    def _test_step(self, batch: Any) -> tuple[tf.Tensor, tf.Tensor]:
+        return self._reduce(self.strategy.run(self._replica, args=(batch, False)))
+
+    def _reduce(self, shares: Any) -> tuple[tf.Tensor, tf.Tensor]:
+        share, count = shares
+        total = tf.distribute.ReduceOp.SUM
+        return self.strategy.reduce(total, share, None), self.strategy.reduce(total, count, None)
+
+    def _run_epoch(self, data: Any, step: Callable[[Any], Any], prefix: str) -> dict[str, float]:
+        self.model.reset_metrics()
+        loss_sum, count = tf.constant(0.0), tf.constant(0.0)
+        for batch in data:
+            loss, n = step(batch)
+            loss_sum, count = loss_sum + loss * n, count + n  # fit's loss: mean over examples
+        logs = {
+            name: float(value)
+            for name, value in self.model.get_metrics_result().items()
+            if name != "loss"  # the tracker of keras's own train step, unused here
+        }
+        logs["loss"] = float(loss_sum / tf.maximum(count, 1.0))
+        return {prefix + name: value for name, value in logs.items()}
+
+    def fit(
+        self,
+        train_data: Any,
+        *,
+        epochs: int,
+        initial_epoch: int,
+        callbacks: Sequence[keras.callbacks.Callback],
+        validation_data: Any = None,
+        verbose: str | int = "auto",
+        stopper: StopOnSignal | None = None,
+    ) -> None:
+        """Train from ``initial_epoch`` to ``epochs``, calling the callbacks as ``fit`` would."""
+        strategy, model = self.strategy, self.model
+        train = strategy.experimental_distribute_dataset(train_data)
+        validation = None
+        if validation_data is not None:
+            validation = strategy.experimental_distribute_dataset(validation_data)
+        hooks = keras.callbacks.CallbackList(list(callbacks), model=model)
+        hooks.set_params({"epochs": epochs, "verbose": 0})
+        chief = cluster_from_environment().is_chief
+        show = verbose not in (0, "0") and chief
+        model.stop_training = False
+        hooks.on_train_begin()
+        for epoch in range(initial_epoch, epochs):
+            hooks.on_epoch_begin(epoch)
+            started = time.perf_counter()
+            logs = self._run_epoch(train, self._train, "")
+            if validation is not None:
+                logs.update(self._run_epoch(validation, self._test, "val_"))
+            if stopper is not None:
+                # A signal may reach one worker and not the other (or one epoch later): all
+                # must stop after the same epoch, or the others wait forever for its steps.
+                stopper.received = max(_all_workers(strategy, stopper.received or 0)) or None
+            hooks.on_epoch_end(epoch, logs)
+            if show:
+                values = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+                seconds = time.perf_counter() - started
+                print(f"Epoch {epoch + 1}/{epochs} - {seconds:.1f}s - {values}", flush=True)
+            if model.stop_training:
+                # A barrier: no worker exits before the chief has saved its backup (a job
+                # script may kill the remaining tasks as soon as one has exited).
+                _all_workers(strategy, 0)
+                break
+        hooks.on_train_end()
+
+
 @dataclass
 class FitResult:
     """What ``fit`` returns: the trained model, its history, and how training ended."""
@@ -305,21 +465,27 @@ def fit(
     inside ``strategy``'s scope. A run directory that holds a backup resumes from it;
     ``backup_seconds=0`` backs up after every epoch. The backup is removed once training has
     finished, unless ``keep_backup`` (then it holds the final state, for a caller that still
-    has work to do before the run counts as done). Only
-    the chief process writes ``run_dir``; ``run_dir=None`` writes nothing lasting.
+    has work to do before the run counts as done). Only the chief process writes ``run_dir``;
+    every worker resumes from the backup there; ``run_dir=None`` writes nothing lasting.
+    Under MultiWorkerMirroredStrategy, where Keras 3 ``fit`` fails, ``model`` must be a builder
+    and training runs in ``StepLoop`` with the same callbacks; the result's model is then a
+    copy outside the strategy, which each worker may evaluate on its own.
     TensorBoard logs are written when the ``tensorboard`` package is installed (tensorflow-cpu
     does not bring it) unless ``tensorboard=False``.
     """
     strategy = strategy or tf.distribute.get_strategy()
-    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
-        # Keras 3 fit fails under MultiWorkerMirroredStrategy (keras-team/keras#20585).
-        raise NotImplementedError(
-            "fit: Keras 3 cannot fit under MultiWorkerMirroredStrategy; multi-worker training "
-            "needs dlc_common's distributed step loop (issue 6). Run one worker per job for now."
-        )
+    multi_worker = _is_multi_worker(strategy)
+    builder = None
     if callable(model) and not isinstance(model, keras.Model):
+        builder = model
+    elif multi_worker:
+        raise TypeError(
+            "fit: under MultiWorkerMirroredStrategy pass a function that builds and compiles "
+            "the model (it is called inside the strategy's scope), not a built model"
+        )
+    if builder is not None:
         with strategy.scope():
-            model = model()
+            model = builder()
     if not isinstance(model, keras.Model):
         raise TypeError(f"fit: expected a keras.Model or a function returning one, got {model!r}")
     if not model.compiled:
@@ -334,7 +500,15 @@ def fit(
     history = MetricHistory(out / HISTORY_FILE)
     backup = Backup(out / BACKUP_DIR, backup_seconds)
     stopper = StopOnSignal(backup)
-    initial_epoch = restore_backup(model, out / BACKUP_DIR)
+    # Every worker resumes from the chief's backup (on a file system they all see): their
+    # replicas must start from the same state.
+    source = out if run_dir is None else Path(run_dir)
+    if scratch is not None and run_dir is not None and (source / HISTORY_FILE).exists():
+        shutil.copyfile(source / HISTORY_FILE, out / HISTORY_FILE)  # to read, never to write back
+    with strategy.scope():  # the optimizer's state is built in the scope of its model
+        initial_epoch = restore_backup(model, source / BACKUP_DIR)
+    if multi_worker:
+        _agree_on_initial_epoch(strategy, initial_epoch)
     # The backup first: it must have saved an epoch before anything stops the process.
     defaults: list[keras.callbacks.Callback] = [
         backup,
@@ -350,21 +524,45 @@ def fit(
     # Our pipelines shuffle; Keras's own shuffle=True would only warn about a Dataset.
     fit_kwargs.setdefault("shuffle", False)
     try:
-        model.fit(
-            train_data,
-            validation_data=validation_data,
-            epochs=epochs,
-            initial_epoch=initial_epoch,
-            callbacks=all_callbacks,
-            verbose=verbose,
-            **fit_kwargs,
-        )
+        if multi_worker:
+            fit_kwargs.pop("shuffle")  # our pipelines shuffle
+            if fit_kwargs:
+                raise TypeError(
+                    f"fit: {', '.join(sorted(fit_kwargs))} not supported under "
+                    "MultiWorkerMirroredStrategy (dlc_common's step loop)"
+                )
+            StepLoop(model, strategy).fit(
+                train_data,
+                validation_data=validation_data,
+                epochs=epochs,
+                initial_epoch=initial_epoch,
+                callbacks=all_callbacks,
+                verbose=verbose,
+                stopper=stopper,
+            )
+        else:
+            model.fit(
+                train_data,
+                validation_data=validation_data,
+                epochs=epochs,
+                initial_epoch=initial_epoch,
+                callbacks=all_callbacks,
+                verbose=verbose,
+                **fit_kwargs,
+            )
     finally:
         stopper.restore()  # Keras skips on_train_end when a callback or step raises
         history.close()
     rows = read_history(out / HISTORY_FILE)
     diverged = any(row.get("loss", 0.0) is None for row in rows)
     done = bool(rows) and rows[-1]["epoch"] >= epochs and not diverged
+    if multi_worker and builder is not None:
+        # Keras 3 cannot evaluate or predict under MultiWorkerMirroredStrategy either: hand
+        # back a copy of the trained model outside the strategy, for each worker to use alone.
+        with tf.distribute.get_strategy().scope():
+            local = builder()
+        local.set_weights(model.get_weights())
+        model = local
     result = FitResult(
         model=model,
         history=rows,

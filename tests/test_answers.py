@@ -81,6 +81,22 @@ def test_derived_values() -> None:
     }
 
 
+def test_gpu_runner_labels() -> None:
+    assert derive(ANSWERS)["gpu_runner_labels"] == ["self-hosted", "linux", "x64", "gpu"]
+    custom = derive({**ANSWERS, "gpu_runner_labels": " self-hosted,gpu-a100 , ,cluster.2 "})
+    assert custom["gpu_runner_labels"] == ["self-hosted", "gpu-a100", "cluster.2"]
+    for bad, hint in [
+        ("self-hosted, two words", "'two words' is not a runner label"),
+        (" , ", "no runner label given"),
+        ("gpu, ${{ github.token }}", "is not a runner label"),
+    ]:
+        with pytest.raises(AnswerError) as info:
+            derive({**ANSWERS, "gpu_runner_labels": bad})
+        ((field, message),) = info.value.problems
+        assert field == "gpu_runner_labels" and hint in message
+        assert "separated by commas, e.g. self-hosted, linux, x64, gpu" in message
+
+
 def test_every_bad_answer_is_reported_at_once() -> None:
     bad = {**ANSWERS, "title": "", "year": "86", "kind": "book", "github_org": "-x-"}
     with pytest.raises(AnswerError) as info:

@@ -73,6 +73,7 @@ def expected_files(repo: str) -> set[str]:
         ".cruft.json",
         ".dlc-licenses.toml",
         ".gitattributes",
+        ".github/actionlint.yaml",
         ".github/pull_request_template.md",
         ".github/workflows/ci.yml",
         ".gitignore",
@@ -206,10 +207,10 @@ def test_workflow_precommit_citation_and_reuse_checks(case: str, tmp_path: Path)
 
 
 def test_typed_answers_stay_literal(tmp_path: Path) -> None:
-    # Interactive: the template index asks for the template, then the 14 questions.
+    # Interactive: the template index asks for the template, then the 15 questions.
     lines = ["1", "patent", HOSTILE_TITLE.replace("\n", " "), "Doe, Jane and Roe, R", "2019"]
     lines += ["US 9,740,680 B1", "", "Acme {{ Corp }}", "0", "Zoë Ünicode", "zoe@example.org"]
-    lines += ["zoe", "", "", ""]
+    lines += ["zoe", "", "", "", "self-hosted, gpu-a100"]
     result = bake(tmp_path, no_input=False, stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stdout + result.stderr
     project = result.project
@@ -218,6 +219,8 @@ def test_typed_answers_stay_literal(tmp_path: Path) -> None:
     assert citation["references"][0]["title"] == HOSTILE_TITLE.replace("\n", " ")
     assert citation["references"][0]["type"] == "patent"
     assert citation["references"][0]["institution"]["name"] == "Acme {{ Corp }}"
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text("utf-8"))
+    assert workflow["jobs"]["paper"]["runs-on"] == ["self-hosted", "gpu-a100"]
 
 
 @pytest.mark.parametrize(
@@ -234,6 +237,7 @@ def test_typed_answers_stay_literal(tmp_path: Path) -> None:
         ({"identifier": "not an id"}, "identifier", "is neither an arXiv id"),
         ({"participant_email": "nobody"}, "participant_email", "not an e-mail address"),
         ({"python_version": "2.7"}, "python_version", "3.10, 3.11, 3.12 or 3.13"),
+        ({"gpu_runner_labels": "gpu, a b"}, "gpu_runner_labels", "'a b' is not a runner label"),
     ],
 )
 def test_bad_answers_stop_with_the_fix_and_leave_nothing(

@@ -1,0 +1,144 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Two worker processes on 127.0.0.1 (TF_CONFIG) train as one process does, and stop together."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.slow
+
+JOB = Path(__file__).with_name("multiworker_job.py")
+EPOCHS = 8
+QUIET = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+def free_ports(count: int) -> list[int]:
+    """Distinct free loopback ports, held open together while picked."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def start(python: Path, out: Path, run_dir: Path, workers: int) -> list[subprocess.Popen[str]]:
+    """Start the job's workers (one process without TF_CONFIG when ``workers`` is 1)."""
+    ports = free_ports(workers)
+    procs = []
+    for index in range(workers):
+        env = {**os.environ, **QUIET}
+        env.pop("TF_CONFIG", None)
+        if workers > 1:
+            cluster = {"worker": [f"127.0.0.1:{port}" for port in ports]}
+            env["TF_CONFIG"] = json.dumps(
+                {"cluster": cluster, "task": {"type": "worker", "index": index}}
+            )
+        args = [str(python), str(JOB), str(out / f"worker{index}.npz"), str(run_dir), str(EPOCHS)]
+        log = (out / f"worker{index}.log").open("w")
+        procs.append(
+            subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        )
+        log.close()
+    return procs
+
+
+def finish(procs: list[subprocess.Popen[str]], out: Path, timeout: float = 180) -> None:
+    """Wait for every worker; SIGKILL all of them on a timeout (a worker alone ignores SIGTERM)."""
+    deadline = time.monotonic() + timeout
+    try:
+        for proc in procs:
+            proc.wait(timeout=max(deadline - time.monotonic(), 1))
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    logs = "\n".join(p.read_text() for p in sorted(out.glob("worker*.log")))
+    assert [p.returncode for p in procs] == [0] * len(procs), logs
+
+
+def train(python: Path, out: Path, workers: int) -> list[dict]:
+    out.mkdir()
+    finish(start(python, out, out / "run", workers), out)
+    return [load(out / f"worker{i}.npz") for i in range(workers)]
+
+
+def load(path: Path) -> dict:
+    with np.load(path) as saved:
+        return {
+            "weights": [
+                saved[f"w{i}"] for i in range(len([k for k in saved.files if k[0] == "w"]))
+            ],
+            "history": json.loads(str(saved["history"])),
+            "replicas": int(saved["replicas"]),
+            "completed": bool(saved["completed"]),
+            "signal": int(saved["signal"]),
+        }
+
+
+def max_difference(a: dict, b: dict) -> float:
+    return max(float(np.abs(x - y).max()) for x, y in zip(a["weights"], b["weights"], strict=True))
+
+
+def metrics(run: dict) -> list[list[float]]:
+    keys = ("loss", "accuracy", "val_loss", "val_accuracy")
+    return [[row[k] for k in keys] for row in run["history"]]
+
+
+@pytest.fixture(scope="module")
+def two_workers(tf_python: Path, tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    return train(tf_python, tmp_path_factory.mktemp("mw") / "two", workers=2)
+
+
+def test_two_workers_match_one_worker_with_the_same_global_batch(
+    tf_python: Path, two_workers: list[dict], tmp_path: Path
+) -> None:
+    (one,) = train(tf_python, tmp_path / "one", workers=1)
+    chief, other = two_workers
+    assert (one["replicas"], chief["replicas"]) == (1, 2)
+    assert chief["completed"] and other["completed"]
+    # The replicas of a step end with the same weights, bit for bit.
+    assert max_difference(chief, other) == 0.0
+    # Each worker took half of every global batch of 32: same updates as one process, up to
+    # float rounding (sums in another order); Keras fit's history, and the step loop's, agree.
+    difference = max_difference(chief, one)
+    print(f"2 workers vs 1: largest weight difference {difference:.2e} after {EPOCHS} epochs")
+    assert difference < 1e-5
+    assert np.allclose(metrics(chief), metrics(one), rtol=1e-5, atol=1e-6)
+    assert [row["epoch"] for row in chief["history"]] == list(range(1, EPOCHS + 1))
+
+
+def test_a_signal_to_one_worker_stops_both_after_the_same_epoch(
+    tf_python: Path, tmp_path: Path
+) -> None:
+    """SIGUSR1 to the non-chief alone: both stop after the same epoch, the chief saves."""
+    out, run_dir = tmp_path / "stopped", tmp_path / "run"
+    out.mkdir()
+    procs = start(tf_python, out, run_dir, workers=2)
+    history = run_dir / "history.jsonl"
+    deadline = time.monotonic() + 120
+    while not (history.exists() and len(history.read_text().splitlines()) >= 2):
+        assert time.monotonic() < deadline and all(p.poll() is None for p in procs)
+        time.sleep(0.05)
+    procs[1].send_signal(signal.SIGUSR1)
+    finish(procs, out)
+    stopped = [load(out / f"worker{i}.npz") for i in range(2)]
+    assert [(r["completed"], r["signal"]) for r in stopped] == [(False, signal.SIGUSR1)] * 2
+    epoch = stopped[0]["history"][-1]["epoch"]
+    assert 2 <= epoch < EPOCHS and stopped[1]["history"][-1]["epoch"] == epoch
+    # Only the chief wrote the run directory: its backup of the epoch it stopped after.
+    assert sorted(p.name for p in (run_dir / "backup").iterdir()) == [f"epoch-{epoch:06d}"]
+    # Resuming from it and matching an uninterrupted run: tests/cluster/test_job.py, on SLURM.
