@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -15,23 +14,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.cluster.slurm import free_ports
+
 pytestmark = pytest.mark.slow
 
 JOB = Path(__file__).with_name("multiworker_job.py")
 EPOCHS = 8
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
-
-
-def free_ports(count: int) -> list[int]:
-    """Distinct free loopback ports, held open together while picked."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def start(python: Path, out: Path, run_dir: Path, workers: int) -> list[subprocess.Popen[str]]:
