@@ -23,6 +23,7 @@ Importing this module imports TensorFlow and Keras.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import math
@@ -531,25 +532,19 @@ def fit(
                     f"fit: {', '.join(sorted(fit_kwargs))} not supported under "
                     "MultiWorkerMirroredStrategy (dlc_common's step loop)"
                 )
-            StepLoop(model, strategy).fit(
-                train_data,
-                validation_data=validation_data,
-                epochs=epochs,
-                initial_epoch=initial_epoch,
-                callbacks=all_callbacks,
-                verbose=verbose,
-                stopper=stopper,
+            train: Callable[..., Any] = functools.partial(
+                StepLoop(model, strategy).fit, stopper=stopper
             )
         else:
-            model.fit(
-                train_data,
-                validation_data=validation_data,
-                epochs=epochs,
-                initial_epoch=initial_epoch,
-                callbacks=all_callbacks,
-                verbose=verbose,
-                **fit_kwargs,
-            )
+            train = functools.partial(model.fit, **fit_kwargs)
+        train(
+            train_data,
+            validation_data=validation_data,
+            epochs=epochs,
+            initial_epoch=initial_epoch,
+            callbacks=all_callbacks,
+            verbose=verbose,
+        )
     finally:
         stopper.restore()  # Keras skips on_train_end when a callback or step raises
         history.close()
