@@ -33,13 +33,28 @@ def baked_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def tf_python(tmp_path_factory: pytest.TempPathFactory, baked_default: Path) -> Path:
+def dlc_common_override(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A uv overrides file that installs dlc-common from this checkout.
+
+    A baked repository pins dlc-common to its template version's tag on GitHub; with
+    ``uv pip install --override FILE`` (or UV_OVERRIDE=FILE) the tests take this checkout
+    instead, offline.
+    """
+    path = tmp_path_factory.mktemp("override") / "dlc-common.txt"
+    path.write_text(f"dlc-common @ {ROOT.as_uri()}\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tf_python(
+    tmp_path_factory: pytest.TempPathFactory, baked_default: Path, dlc_common_override: Path
+) -> Path:
     """One Python environment with TensorFlow for the whole test run.
 
-    It holds dlc-common from this checkout and the default baked repository with its [cpu,dev]
-    extras, so TensorFlow (a 1.6 GB install) is set up once per run from the versions the
-    template pins; other baked repositories go in without their dependencies. uv makes this
-    take seconds with a warm cache.
+    It holds dlc-common from this checkout (through the override) and the default baked
+    repository with its [cpu,dev] extras, so TensorFlow (a 1.6 GB install) is set up once per
+    run from the versions the template pins; other baked repositories go in without their
+    dependencies. uv makes this take seconds with a warm cache.
     """
     import shutil
     import subprocess
@@ -59,7 +74,8 @@ def tf_python(tmp_path_factory: pytest.TempPathFactory, baked_default: Path) -> 
             "-q",
             "--python",
             str(python),
-            str(ROOT),
+            "--override",
+            str(dlc_common_override),
             "-e",
             f"{baked_default}[cpu,dev]",
         ],
