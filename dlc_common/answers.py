@@ -29,7 +29,15 @@ from dlc_common.naming import (
     repo_name,
 )
 
-__all__ = ["AnswerError", "derive", "json_str", "py_str", "toml_str", "yaml_str"]
+__all__ = [
+    "AnswerError",
+    "default_identifier",
+    "derive",
+    "json_str",
+    "py_str",
+    "toml_str",
+    "yaml_str",
+]
 
 KINDS = ("paper", "patent")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -95,8 +103,12 @@ def _identifier(kind: str, identifier: str, url: str) -> dict[str, str]:
             info["url"] = f"https://patents.google.com/patent/{compact}"
         return info
     if not identifier:
+        if url:  # cited by its web address alone: nothing is made up
+            return info
         raise NamingError(
-            "identifier", "write the paper's arXiv id (arXiv:1412.7753) or DOI (10.1038/323533a0)"
+            "identifier",
+            "no identifier and no url: write the paper's arXiv id (arXiv:1412.7753) or DOI "
+            "(10.1038/323533a0), or leave it empty and give the paper's url",
         )
     if match := _ARXIV.match(identifier):
         info["arxiv"] = match.group(1)
@@ -113,6 +125,19 @@ def _identifier(kind: str, identifier: str, url: str) -> dict[str, str]:
             "(10.1038/323533a0); write one of those, or give the paper's url as well",
         )
     return info
+
+
+def default_identifier(answers: Mapping[str, Any], template: Mapping[str, Any]) -> str:
+    """The identifier to offer: the template's example paper's own, and only for that paper."""
+
+    def same(key: str) -> bool:
+        return " ".join(str(answers.get(key, "")).split()) == " ".join(
+            str(template.get(key, "")).split()
+        )
+
+    if all(same(key) for key in ("kind", "title", "authors", "year")):
+        return str(template.get("_example_identifier", ""))
+    return ""  # another paper: its own identifier is asked for, never the example's
 
 
 def _check_url(url: str) -> str:

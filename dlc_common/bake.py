@@ -17,7 +17,14 @@ from typing import Any
 from dlc_common import __version__
 from dlc_common.bibtex import Entry
 
-__all__ = ["DEFAULT_TEMPLATE", "answers_from_entry", "finish", "new", "parse_overrides"]
+__all__ = [
+    "DEFAULT_TEMPLATE",
+    "answers_from_entry",
+    "finish",
+    "missing_identifier",
+    "new",
+    "parse_overrides",
+]
 
 DEFAULT_TEMPLATE = "gh:Latently/dlc-template"
 
@@ -89,8 +96,51 @@ def finish(project_dir: str | Path, answers: Mapping[str, Any], template_dir: st
     return 0
 
 
+_ARXIV_IN_TEXT = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf)/|\barxiv:\s*)"
+    r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[a-z]{2})?/\d{7}(?:v\d+)?)",
+    re.I,
+)
+_DOI_IN_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.I)
+_URL_MACRO = re.compile(r"\\url\{([^{}\s]+)\}")
+
+
+def _entry_url(entry: Entry) -> str:
+    """The entry's own web address: ``url`` (first of several), else ``\\url{...}`` in a note."""
+    url = entry.fields.get("url", "").strip().strip("{}")
+    if url:
+        return url.split()[0]
+    for name in ("howpublished", "note"):
+        if match := _URL_MACRO.search(entry.fields.get(name, "")):
+            return match.group(1)
+    return ""
+
+
+def _paper_identifier(entry: Entry, url: str) -> str:
+    """The paper's arXiv id or DOI from its own entry's fields, or "" when it names neither."""
+    eprint = entry.text("eprint") or ""
+    prefix = (entry.text("archiveprefix") or entry.text("eprinttype") or "").lower()
+    if eprint and prefix in {"", "arxiv"}:
+        return f"arXiv:{eprint}"
+    if entry.text("arxivid"):
+        return f"arXiv:{entry.text('arxivid')}"
+    if doi := entry.text("doi"):
+        return doi
+    if match := _DOI_IN_URL.match(url):
+        return match.group(1)
+    # Google Scholar writes journal = {arXiv preprint arXiv:1412.7753}; others a url or a note.
+    for name in ("url", "journal", "note", "howpublished"):
+        if match := _ARXIV_IN_TEXT.search(entry.fields.get(name, "")):
+            return f"arXiv:{match.group(1)}"
+    return eprint
+
+
 def answers_from_entry(entry: Entry) -> dict[str, str]:
-    """The template's answers that one BibTeX entry provides: kind, title, authors, year, ids."""
+    """The template's answers that one BibTeX entry provides: kind, title, authors, year, ids.
+
+    The identifier (arXiv id or DOI; a patent's number) and the url come from the entry alone,
+    "" when it has none, so that the template's example paper is never cited instead.
+    """
     from dlc_common.naming import NamingError
 
     fields = entry.fields
@@ -105,23 +155,33 @@ def answers_from_entry(entry: Entry) -> dict[str, str]:
         answers["authors"] = " ".join(authors.split())
     if entry.text("year"):
         answers["year"] = entry.text("year") or ""
-    eprint, prefix = entry.text("eprint"), (entry.text("archiveprefix") or "").lower()
-    doi = entry.text("doi")
-    number = entry.text("number")
-    if answers["kind"] == "patent" and number:
-        answers["identifier"] = number
-        if entry.text("assignee"):
-            answers["assignee"] = entry.text("assignee") or ""
-    elif eprint and prefix in {"", "arxiv"}:
-        answers["identifier"] = f"arXiv:{eprint}"
-    elif doi:
-        answers["identifier"] = doi
-    elif eprint:
-        answers["identifier"] = eprint
-    url = entry.text("url")
-    if url:
-        answers["url"] = url.split()[0]
+    url = _entry_url(entry)
+    if answers["kind"] == "patent":
+        # A patent is cited by its number, never by an arXiv id or DOI it may also carry.
+        answers["identifier"] = entry.text("number") or ""
+        answers["assignee"] = entry.text("assignee") or ""
+    else:
+        answers["identifier"] = _paper_identifier(entry, url)
+    answers["url"] = url
     return answers
+
+
+def missing_identifier(entry: Entry, answers: Mapping[str, str]) -> str | None:
+    """Why these answers cannot cite the entry's paper (no identifier, no url), or None."""
+    if answers.get("identifier", "").strip():
+        return None
+    if answers.get("kind") == "patent":
+        return (
+            f"entry {entry.key!r} has no number field, and a patent is cited by its "
+            "number; add number = {US 9,740,680 B1} to the entry or give identifier=US9740680B1"
+        )
+    if answers.get("url", "").strip():
+        return None
+    return (
+        f"entry {entry.key!r} has no eprint, doi or url field, so nothing says which "
+        "paper it is; add one to the entry, or give identifier=arXiv:<id> (or a DOI) "
+        "or url=https://..."
+    )
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:

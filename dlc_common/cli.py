@@ -64,7 +64,7 @@ def _cmd_name(args: argparse.Namespace) -> int:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from dlc_common.bake import answers_from_entry, new, parse_overrides
+    from dlc_common.bake import answers_from_entry, missing_identifier, new, parse_overrides
     from dlc_common.bibtex import BibTeXError, find_entry, read_bibtex
     from dlc_common.naming import NamingError, name_from_entry
 
@@ -91,6 +91,8 @@ def _cmd_new(args: argparse.Namespace) -> int:
         if args.counter is not None:
             answers["counter"] = args.counter
         answers.update(parse_overrides(args.answers))
+        if args.bibtex and args.no_input and (problem := missing_identifier(entry, answers)):
+            raise NamingError("identifier", problem)
     except (NamingError, BibTeXError, ValueError) as exc:
         if isinstance(exc, UsageError):
             raise

@@ -12,6 +12,7 @@ extension makes such answers literal text, and computes everything derived from 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,13 @@ sys.path.insert(0, str(_TEMPLATE_DIR.parent))
 
 from dlc_common import answers as _answers  # noqa: E402
 
+# The template's questions and defaults, as cookiecutter.json writes them.
+_TEMPLATE = json.loads((_TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))
 # The template's own computed values: the only strings rendered as Jinja while answering.
 _OWN = {
     value
-    for key, value in json.loads((_TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8")).items()
-    if key.startswith("__") and isinstance(value, str)
+    for value in _TEMPLATE.values()
+    if isinstance(value, str) and re.fullmatch(r"\{\{ cookiecutter \| dlc_[a-z_]+ \}\}", value)
 }
 
 
@@ -80,6 +83,7 @@ class DlcExtension(Extension):
             py_str=_answers.py_str,
             dlc_repo_name=lambda c: derive(c)["repo_name"],
             dlc_package_name=lambda c: derive(c)["package_name"],
+            dlc_identifier=lambda c: _answers.default_identifier(c, _TEMPLATE),
             answers_json=lambda c: json.dumps(_answers_of(c), ensure_ascii=False, indent=2),
         )
         environment.globals["_dlc_literal"] = self._literals.__getitem__

@@ -13,7 +13,15 @@ import pytest
 import tomllib
 import yaml
 
-from dlc_common.answers import AnswerError, derive, json_str, py_str, toml_str, yaml_str
+from dlc_common.answers import (
+    AnswerError,
+    default_identifier,
+    derive,
+    json_str,
+    py_str,
+    toml_str,
+    yaml_str,
+)
 
 NASTY = [
     "",
@@ -104,3 +112,34 @@ def test_every_bad_answer_is_reported_at_once() -> None:
     fields = [field for field, _ in info.value.problems]
     assert fields == ["kind", "title", "year", "github_org"]
     assert str(info.value).startswith("Cannot create the repository:\n  kind: 'book'")
+
+
+def test_a_paper_is_cited_by_its_url_when_it_has_no_identifier() -> None:
+    d = derive({**ANSWERS, "identifier": "", "url": "https://example.org/p.pdf"})
+    assert (d["identifier"], d["arxiv"], d["doi"]) == ("", "", "")
+    assert d["url"] == "https://example.org/p.pdf"
+    with pytest.raises(AnswerError) as info:
+        derive({**ANSWERS, "identifier": "", "url": ""})
+    ((field, message),) = info.value.problems
+    assert field == "identifier" and "no identifier and no url" in message
+    with pytest.raises(AnswerError) as info:
+        derive({**ANSWERS, "kind": "patent", "identifier": "", "url": "https://example.org/"})
+    assert info.value.problems[0][0] == "identifier"
+    assert "a patent needs its number" in info.value.problems[0][1]
+
+
+def test_the_example_identifier_is_offered_for_the_example_paper_only() -> None:
+    template = {
+        "kind": "paper",
+        "title": "Learning Longer Memory",
+        "authors": "Mikolov, Tomas",
+        "year": "2015",
+        "_example_identifier": "arXiv:1412.7753",
+    }
+    assert default_identifier(template, template) == "arXiv:1412.7753"
+    assert default_identifier({**template, "title": " Learning  Longer Memory"}, template) == (
+        "arXiv:1412.7753"
+    )
+    for key, value in [("title", "Other"), ("authors", "Doe, J"), ("year", "2016")]:
+        assert default_identifier({**template, key: value}, template) == ""
+    assert default_identifier({**template, "kind": "patent"}, template) == ""

@@ -129,7 +129,10 @@ def test_every_data_file_parses_and_answers_are_literal(baked) -> None:
         pyproject["project"]["description"]
         == f"Replication of the {kind} {' '.join(title.split())}"
     )
-    assert "dlc-common==0.1.0" in pyproject["project"]["dependencies"]
+    assert (
+        "dlc-common @ git+https://github.com/Latently/dlc-template@v0.1.0"
+        in pyproject["project"]["dependencies"]
+    )
     for path in [project / "REUSE.toml"]:
         tomllib.loads(path.read_text("utf-8"))
     citation = yaml.safe_load((project / "CITATION.cff").read_text("utf-8"))
