@@ -9,8 +9,11 @@ above all) comes from this one tested function rather than from Jinja.
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
 import re
+import sys
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,11 +34,15 @@ from dlc_common.naming import (
 
 __all__ = [
     "AnswerError",
+    "check_package_name",
     "default_identifier",
     "derive",
     "json_str",
+    "not_settable",
+    "outside_problems",
     "py_str",
     "toml_str",
+    "unwritable",
     "yaml_str",
 ]
 
@@ -135,7 +142,9 @@ def default_identifier(answers: Mapping[str, Any], template: Mapping[str, Any]) 
             str(template.get(key, "")).split()
         )
 
-    if all(same(key) for key in ("kind", "title", "authors", "year")):
+    # The same authors and year make the same repository name: the example paper, whatever
+    # its title is written like; any other paper must bring its own identifier.
+    if all(same(key) for key in ("kind", "authors", "year")):
         return str(template.get("_example_identifier", ""))
     return ""  # another paper: its own identifier is asked for, never the example's
 
@@ -165,6 +174,80 @@ def _participant(answers: Mapping[str, Any]) -> dict[str, Any]:
     given, _, family = name.rpartition(" ")
     person = {"family-names": family, **({"given-names": given} if given else {})}
     return {"name": name, "email": email, "github": github, "cff": person}
+
+
+# Packages a replication must not shadow: its own imports, and what participants commonly use.
+_TAKEN_PACKAGES = frozenset("""
+    dlc_common tensorflow keras numpy scipy pandas matplotlib sklearn torch jax flax optax
+    tensorboard h5py yaml requests tqdm pytest nox setuptools pip wheel uv jupyter ipykernel
+    nbclient nbformat cookiecutter cruft absl google ml_dtypes tree optree rich
+    """.split())  # noqa: SIM905 (a list of 35 quoted names is harder to read)
+
+
+def check_package_name(name: str) -> str:
+    """``name`` as a replication's package, refused if it would shadow a module it imports."""
+    if not name.isidentifier() or not name.isascii():
+        raise NamingError("package_name", f"{name!r} is not a Python package name")
+    top = name.lower()
+    if top in sys.stdlib_module_names or top in _TAKEN_PACKAGES:
+        raise NamingError(
+            "package_name",
+            f"{name!r} would shadow the module of the same name (standard library or a common "
+            "dependency), so the replication could not import it",
+        )
+    return name
+
+
+def outside_problems(
+    given: Mapping[str, Any], values: Mapping[str, Any], template: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """What answers from outside (``key=value``, extra context) try that they must not.
+
+    ``given`` holds the answers passed in, ``values`` the template's values after cookiecutter
+    applied them, ``template`` the template's own cookiecutter.json.
+    """
+    problems = []
+    questions = [key for key in template if not key.startswith("_")]
+    for key in given:
+        if key in questions:
+            continue
+        if key.startswith("_"):
+            problems.append((key, not_settable(key)))
+            continue
+        close = difflib.get_close_matches(key, questions, n=1, cutoff=0.6)
+        hint = (
+            f"did you mean {close[0]}?" if close else f"the questions are: {', '.join(questions)}"
+        )
+        problems.append((key, f"is not a question of this template; {hint}"))
+    for key, own in template.items():
+        # A private value changed by any route (extra context, the user's default_context).
+        if key.startswith("_") and key not in given and key in values and values[key] != own:
+            problems.append((key, not_settable(key)))
+    return problems
+
+
+def not_settable(key: str) -> str:
+    """Why the private template value ``key`` cannot be given from outside."""
+    if key in ("__repo_name", "__package_name"):
+        return (
+            "is derived from authors, year and counter by the naming rule and cannot be given; "
+            "leave it out (to change the name, change those answers)"
+        )
+    if key.startswith("__"):
+        return "is derived from the other answers and cannot be given; leave it out"
+    return "is a setting of the template itself and cannot be given; leave it out"
+
+
+def unwritable(path: str) -> str | None:
+    """Why a repository cannot be created in the directory ``path``, or None if it can."""
+    probe = os.path.abspath(path)
+    while not os.path.exists(probe):
+        probe = os.path.dirname(probe)
+    if not os.path.isdir(probe):
+        return f"{probe} is a file, not a directory; choose another output directory"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{probe} is not writable; choose another output directory (--output-dir DIR)"
+    return None
 
 
 def derive(answers: Mapping[str, Any], today: date | None = None) -> dict[str, Any]:
@@ -206,7 +289,9 @@ def derive(answers: Mapping[str, Any], today: date | None = None) -> dict[str, A
         name = check("authors", lambda: repo_name(authors_text, year, counter))
         if name is not None:
             derived["repo_name"] = name
-            derived["package_name"] = package_name(name)
+            derived["package_name"] = check(
+                "authors", lambda: check_package_name(package_name(name))
+            )
     derived["year"] = year
     derived["counter"] = counter
 

@@ -193,6 +193,10 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
             raise ValueError(
                 f"{pair!r} is not key=value; write e.g. participant_name='Ada Lovelace'"
             )
+        if key.startswith("_"):
+            from dlc_common.answers import not_settable
+
+            raise ValueError(f"{key}: {not_settable(key)}")
         overrides[key] = value
     return overrides
 

@@ -50,6 +50,37 @@ def _rendering_an_answer() -> bool:
     return False
 
 
+def _caller_local(function: str, module: str, name: str) -> Any:
+    """A local variable of the nearest calling cookiecutter function, or None outside one."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == function and frame.f_globals.get("__name__") == module:
+            return frame.f_locals.get(name)
+        frame = frame.f_back
+    return None
+
+
+def _check_outside_answers() -> None:
+    """Refuse what comes from outside but is not an answer: the derived values, unknown keys.
+
+    Cookiecutter takes ``key=value`` (and the API's extra context, and the user's
+    default_context) for any key of cookiecutter.json, the derived ``__repo_name`` included,
+    so ``__repo_name=../../x`` would write outside the output directory; and it silently drops
+    keys it does not know, so a misspelt answer would leave a placeholder in the files.
+    """
+    context = _caller_local("prompt_for_config", "cookiecutter.prompt", "context")
+    if not isinstance(context, dict):
+        return  # not asking questions: rendering files, or a tool that calls cookiecutter's parts
+    given = _caller_local("cookiecutter", "cookiecutter.main", "extra_context") or {}
+    values = context.get("cookiecutter", {})
+    problems = _answers.outside_problems(given, values, _TEMPLATE)
+    output_dir = _caller_local("cookiecutter", "cookiecutter.main", "output_dir")
+    if output_dir is not None and (problem := _answers.unwritable(str(output_dir))):
+        problems.append(("--output-dir", problem))
+    if problems:
+        raise _stop(_answers.AnswerError(problems))
+
+
 def _stop(error: _answers.AnswerError) -> Exception:
     # Cookiecutter prints FailedHookException's message and exits 1 without a traceback, and
     # nothing has been written yet at this point: answers are checked before generation.
@@ -75,6 +106,7 @@ class DlcExtension(Extension):
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
+        _check_outside_answers()  # before any question is asked and any file is written
         self._literals: list[str] = []
         environment.filters.update(
             toml_str=_answers.toml_str,

@@ -15,6 +15,7 @@ import yaml
 
 from dlc_common.answers import (
     AnswerError,
+    check_package_name,
     default_identifier,
     derive,
     json_str,
@@ -140,6 +141,22 @@ def test_the_example_identifier_is_offered_for_the_example_paper_only() -> None:
     assert default_identifier({**template, "title": " Learning  Longer Memory"}, template) == (
         "arXiv:1412.7753"
     )
-    for key, value in [("title", "Other"), ("authors", "Doe, J"), ("year", "2016")]:
+    assert default_identifier({**template, "title": "Other title"}, template) == "arXiv:1412.7753"
+    for key, value in [("authors", "Doe, J"), ("year", "2016")]:
         assert default_identifier({**template, key: value}, template) == ""
     assert default_identifier({**template, "kind": "patent"}, template) == ""
+
+
+@pytest.mark.parametrize("name", ["os", "sys", "json", "typing", "numpy", "keras", "dlc_common"])
+def test_a_package_may_not_shadow_what_it_imports(name: str) -> None:
+    from dlc_common.naming import NamingError
+
+    with pytest.raises(NamingError, match="would shadow the module"):
+        check_package_name(name)
+
+
+def test_package_names_of_the_naming_rule_are_accepted() -> None:
+    assert check_package_name("mikolovjoulinchopraetal2015_1") == "mikolovjoulinchopraetal2015_1"
+    for bad in ("1abc", "a-b", "../x", "/tmp/x", ""):
+        with pytest.raises(ValueError, match="not a Python package name"):
+            check_package_name(bad)

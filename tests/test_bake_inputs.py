@@ -154,8 +154,86 @@ def test_plain_cookiecutter_offers_the_example_id_only_for_the_example(tmp_path:
     default = bake(tmp_path / "default")
     assert default.returncode == 0, default.stderr
     assert f"arXiv:{EXAMPLE_ID}" in (default.project / "CITATION.cff").read_text("utf-8")
-    for answers in ({"title": "Another paper"}, {"year": "2016"}, {"kind": "patent"}):
+    for answers in ({"authors": "Doe, Jane"}, {"year": "2016"}, {"kind": "patent"}):
         other = bake(tmp_path / next(iter(answers)), answers)
         assert other.returncode == 1, answers
         assert "identifier: " in other.stdout + other.stderr
         assert other.projects == []
+
+
+def _files_under(path: Path) -> set[Path]:
+    return {p for p in path.rglob("*") if "home" not in p.relative_to(path).parts[:1]}
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "hint"),
+    [
+        ("__repo_name", "../../escaped-{tmp}", "derived from authors, year and counter"),
+        ("__repo_name", "{tmp_path}/absolute", "derived from authors, year and counter"),
+        ("__package_name", "os", "derived from authors, year and counter"),
+        ("__package_name", "../../escaped-{tmp}", "derived from authors, year and counter"),
+        ("_new_lines", "\r\n", "a setting of the template itself"),
+        ("_example_identifier", "arXiv:1703.08864", "a setting of the template itself"),
+        (
+            "particpant_name",
+            "Ada",
+            "not a question of this template; did you mean participant_name?",
+        ),
+        ("githubuser", "ada", "did you mean github_user?"),
+        ("shape", "round", "the questions are: kind, title, authors, year, identifier"),
+    ],
+)
+def test_derived_private_and_unknown_keys_are_refused(
+    tmp_path: Path, key: str, value: str, hint: str
+) -> None:
+    value = value.format(tmp=tmp_path.name, tmp_path=tmp_path)
+    result = bake(tmp_path, {key: value})
+    message = result.stdout + result.stderr
+    assert result.returncode == 1, message
+    assert f"  {key}: " in message and hint in message
+    assert "Traceback" not in message
+    assert result.projects == []
+    assert _files_under(tmp_path) == {tmp_path / "out"}
+    assert not list(tmp_path.parent.glob(f"escaped-{tmp_path.name}*"))
+
+
+def test_overrides_are_refused_by_every_route(tmp_path: Path) -> None:
+    # The API's extra context, as a tool that calls cookiecutter would pass it.
+    escape = f"../escaped-{tmp_path.name}"
+    code = (
+        "import sys\n"
+        "from cookiecutter.main import cookiecutter\n"
+        "from cookiecutter.exceptions import FailedHookException\n"
+        "try:\n"
+        f"    cookiecutter({str(ROOT)!r}, no_input=True, output_dir='out',\n"
+        f"                 extra_context={{'__repo_name': {escape!r}}})\n"
+        "except FailedHookException as error:\n"
+        "    print(error)\n"
+        "    sys.exit(3)\n"
+    )
+    env = isolated_env(tmp_path / "home")
+    api = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert api.returncode == 3, api.stderr
+    assert "__repo_name: is derived from authors, year and counter" in api.stdout
+    # The user's own cookiecutter configuration (default_context).
+    config = tmp_path / "config.yaml"
+    config.write_text(f'default_context:\n  __repo_name: "{escape}"\n', "utf-8")
+    configured = bake(
+        tmp_path,
+        command=[sys.executable, "-m", "cookiecutter", str(ROOT), "--config-file", str(config)],
+    )
+    assert configured.returncode == 1
+    assert "__repo_name: is derived" in configured.stdout + configured.stderr
+    # dlc new refuses before cookiecutter runs.
+    result = dlc_new(tmp_path, "--no-input", "-o", "new", f"__repo_name={escape}")
+    assert result.returncode == 1
+    assert result.stderr.startswith("dlc new: __repo_name: is derived from authors, year")
+    assert len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "new").exists()
+    assert (
+        configured.projects == []
+        and not (tmp_path / "out" / "MikolovJoulinChopraEtAl2015").exists()
+    )
+    assert not list(tmp_path.parent.glob(f"escaped-{tmp_path.name}*"))
