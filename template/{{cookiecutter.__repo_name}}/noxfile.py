@@ -36,7 +36,8 @@ def install(session: nox.Session, extras: str = "") -> None:
         return
     url = source if "://" in source else Path(source).resolve().as_uri()
     if session.venv_backend == "uv":  # an override replaces the pinned tag
-        override = Path(session.create_tmp()) / "dlc-common-source.txt"
+        # Beside the environment, not in session.create_tmp(): that would move TMPDIR.
+        override = Path(session.virtualenv.location) / "dlc-common-source.txt"
         override.write_text(f"dlc-common @ {url}\n", encoding="utf-8")
         session.install("--override", str(override), "-e", target)
         return
