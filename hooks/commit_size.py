@@ -2,10 +2,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """``dlc-check-commit-size``: keep each commit small enough to review.
 
-Counts the lines added plus removed and the files touched by the staged change, from
-``git diff --cached --raw --numstat -z``. A rename, a mode change, a submodule bump, a binary
-file and a line-ending flip touch a file but count no lines; a notebook counts the lines of its
-cells' sources, never outputs or metadata. Merge commits and the first commit are not checked.
+Counts the lines added plus removed and the files touched by the staged change, from the
+blobs themselves (``git diff --cached --raw`` says which, ``git cat-file`` gives them): a line
+ends at LF, CRLF or a lone CR, and neither a NUL byte nor ``.gitattributes`` (``-diff``,
+``binary``) can make text count as nothing. A binary file (by its content) counts its size in
+bytes against its own limit. A rename, a mode change, a submodule bump and a line-ending flip
+touch a file but count no lines; a notebook counts the lines of its cells' sources, never
+outputs or metadata. A merge counts what it adds beyond its parents. The first commit of a
+repository is not checked; the first commit of an orphan branch is.
 """
 
 from __future__ import annotations
@@ -18,15 +22,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlc_hooks._git import GitError, commit_state, git
+from dlc_hooks import _attributes, _blobs
+from dlc_hooks._git import EMPTY_TREE, GitError, commit_state, git
 
 PROG = "dlc-check-commit-size"
 MAX_LINES = 400
 MAX_FILES = 20
 WARN_LINES = 200
-# Lock files are rewritten by tools, not by people: reviewers skip them anyway.
+MAX_BINARY_KB = 256
+# Lock files are rewritten by tools, not by people: reviewers skip them anyway. Named exactly:
+# "*.lock" would let any file be named out of the count.
 DEFAULT_EXCLUDES = (
-    "*.lock",
+    "uv.lock",
+    "poetry.lock",
+    "pdm.lock",
+    "Pipfile.lock",
+    "Cargo.lock",
+    "yarn.lock",
+    "Gemfile.lock",
+    "composer.lock",
     "package-lock.json",
     "npm-shrinkwrap.json",
     "pnpm-lock.yaml",
@@ -35,12 +49,12 @@ DEFAULT_EXCLUDES = (
     "pylock.*.toml",
 )
 GITLINK = "160000"
+NULL = "0" * 40
 
 # Options that pin every part of the diff that a user's configuration could change:
 # diff.renames=false (-M), diff.renameLimit (-l), diff.external (--no-ext-diff), textconv
-# drivers such as nbdime's (--no-textconv), diff.relative, color.ui=always,
-# diff.ignoreSubmodules=all and diff.algorithm. --ignore-cr-at-eol makes a CRLF/LF flip count
-# no lines: it changes no content a reviewer reads.
+# drivers such as nbdime's (--no-textconv), diff.relative, color.ui=always and
+# diff.ignoreSubmodules=all. Only --raw: the lines are counted from the blobs.
 DIFF_OPTIONS = (
     "diff",
     "--no-color",
@@ -48,13 +62,10 @@ DIFF_OPTIONS = (
     "--no-textconv",
     "--no-relative",
     "--ignore-submodules=dirty",
-    "--diff-algorithm=myers",
     "--find-renames",
     "-l1000",
-    "--ignore-cr-at-eol",
     "--no-abbrev",
     "--raw",
-    "--numstat",
     "-z",
 )
 
@@ -68,11 +79,12 @@ class FileChange:
     old_path: str | None = None
     added: int = 0
     removed: int = 0
-    kind: str = "text"  # text, binary, notebook, submodule
+    kind: str = "text"  # text, binary, notebook, submodule, lfs
     old_mode: str = ""
     new_mode: str = ""
     old_blob: str = ""
     new_blob: str = ""
+    size: int = 0  # bytes of binary content the change brings
 
     @property
     def lines(self) -> int:
@@ -83,14 +95,23 @@ class FileChange:
         """``+12 -3  path`` with what else a reviewer should know about the file."""
         name = f"{self.old_path} -> {self.path}" if self.old_path else self.path
         notes = []
-        if self.kind != "text":
-            notes.append({"notebook": "cell sources"}.get(self.kind, self.kind))
+        if self.kind == "binary":
+            notes.append(f"binary, {kilobytes(self.size)} KB" if self.size else "binary")
+        elif self.kind != "text":
+            notes.append(
+                {"notebook": "cell sources", "lfs": "Git LFS pointer"}.get(self.kind, self.kind)
+            )
         if self.status.startswith("R") and not self.lines:
             notes.append("rename")
         if self.old_mode != self.new_mode and "000000" not in (self.old_mode, self.new_mode):
             notes.append(f"mode {self.old_mode} -> {self.new_mode}")
         note = f"  ({', '.join(notes)})" if notes else ""
         return f"+{self.added} -{self.removed}".ljust(14) + name + note
+
+
+def kilobytes(size: int) -> int:
+    """Bytes as whole kilobytes, rounded up (as check-added-large-files does)."""
+    return -(-size // 1024)
 
 
 @dataclass
@@ -105,6 +126,11 @@ class Change:
         """Lines added plus removed over all counted files."""
         return sum(f.lines for f in self.files)
 
+    @property
+    def binary_bytes(self) -> int:
+        """Bytes of binary content over all counted files."""
+        return sum(f.size for f in self.files)
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -115,122 +141,138 @@ class Limits:
     warn_lines: int = WARN_LINES
     excludes: tuple[str, ...] = DEFAULT_EXCLUDES
     use_attributes: bool = True
+    max_binary_kb: int = MAX_BINARY_KB
 
 
 def _parse(out: bytes) -> list[FileChange]:
-    """Pair the --raw and --numstat records of ``git diff -z`` by path."""
+    """The --raw records of ``git diff -z``: modes, blobs, status and path(s) of each file."""
     tokens = out.split(b"\0")
-    changes: dict[str, FileChange] = {}
-    counts: dict[str, tuple[str, str]] = {}
+    changes = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        if not token:
+        if not token.startswith(b":"):
             i += 1
-        elif token.startswith(b":"):
-            # :old_mode new_mode old_sha new_sha status, then one path (two for R and C).
-            old_mode, new_mode, old_blob, new_blob, status = token[1:].decode().split()
-            if status[0] in "RC":
-                old, new = os.fsdecode(tokens[i + 1]), os.fsdecode(tokens[i + 2])
-                i += 3
-            else:
-                old, new = None, os.fsdecode(tokens[i + 1])
-                i += 2
-            changes[new] = FileChange(
-                new, status, old, 0, 0, "text", old_mode, new_mode, old_blob, new_blob
-            )
-        else:
-            # added TAB removed TAB path; for a rename the path is empty and two paths follow.
-            added, removed, path = token.split(b"\t", 2)
-            if path:
-                i += 1
-            else:
-                path = tokens[i + 2]
-                i += 3
-            counts[os.fsdecode(path)] = (added.decode(), removed.decode())
-    for path, change in changes.items():
-        # Files missing from --numstat changed no lines once CR at end of line is ignored.
-        added, removed = counts.get(path, ("0", "0"))
-        if GITLINK in (change.old_mode, change.new_mode):
-            change.kind = "submodule"  # numstat counts the "Subproject commit" line
-        elif added == "-":
-            change.kind = "binary"
-        else:
-            change.added, change.removed = int(added), int(removed)
-    return list(changes.values())
-
-
-def _cell_lines(blob: bytes) -> list[tuple[str, str]] | None:
-    """A notebook as (kind, text) lines: a marker per cell, then its source lines."""
-    import json  # only when a notebook changed: every import costs start-up time
-
-    try:
-        notebook = json.loads(blob)
-        cells = notebook["cells"] if "cells" in notebook else notebook["worksheets"][0]["cells"]
-        lines: list[tuple[str, str]] = []
-        for cell in cells:
-            source = cell.get("source", cell.get("input", ""))
-            text = "".join(source) if isinstance(source, list) else str(source)
-            lines.append(("cell", str(cell.get("cell_type", ""))))
-            lines.extend(("source", line) for line in text.splitlines())
-        return lines
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
-        return None  # not a notebook after all: its plain line count stands
-
-
-def _count_notebooks(changes: list[FileChange], repo: Path) -> None:
-    """Replace the line counts of notebooks by their changed cell-source lines."""
-    notebooks = [c for c in changes if c.path.endswith(".ipynb") and c.kind == "text"]
-    if not notebooks:
-        return
-    import difflib
-
-    null = "0" * 40
-    wanted = sorted({b for c in notebooks for b in (c.old_blob, c.new_blob) if b != null})
-    out = git("cat-file", "--batch", cwd=repo, stdin="".join(f"{b}\n" for b in wanted).encode())
-    blobs: dict[str, bytes] = {}
-    pos = 0
-    for sha in wanted:
-        header_end = out.index(b"\n", pos)
-        size = int(out[pos:header_end].split()[2])
-        blobs[sha] = out[header_end + 1 : header_end + 1 + size]
-        pos = header_end + 1 + size + 1
-    for change in notebooks:
-        old = _cell_lines(blobs[change.old_blob]) if change.old_blob != null else []
-        new = _cell_lines(blobs[change.new_blob]) if change.new_blob != null else []
-        if old is None or new is None:
             continue
-        added = removed = 0
-        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag != "equal":
-                removed += sum(kind == "source" for kind, _ in old[i1:i2])
-                added += sum(kind == "source" for kind, _ in new[j1:j2])
-        change.added, change.removed, change.kind = added, removed, "notebook"
+        # :old_mode new_mode old_sha new_sha status, then one path (two for R and C).
+        old_mode, new_mode, old_blob, new_blob, status = token[1:].decode().split()
+        if status[0] in "RC":
+            old, new = os.fsdecode(tokens[i + 1]), os.fsdecode(tokens[i + 2])
+            i += 3
+        else:
+            old, new = None, os.fsdecode(tokens[i + 1])
+            i += 2
+        changes.append(
+            FileChange(new, status, old, 0, 0, "text", old_mode, new_mode, old_blob, new_blob)
+        )
+    return changes
 
 
-def _excluded_by_attributes(paths: list[str], repo: Path) -> set[str]:
-    """Paths marked generated (linguist-generated) or stored in Git LFS (filter=lfs)."""
-    if not paths:
-        return set()
-    out = git(
-        "check-attr",
-        "-z",
-        "--stdin",
-        "--cached",
-        "linguist-generated",
-        "filter",
-        cwd=repo,
-        stdin=b"\0".join(os.fsencode(p) for p in paths) + b"\0",
+def _diff(repo: Path, old: str, new: str | None) -> list[FileChange]:
+    """The files that differ from commit ``old`` to ``new`` (None: the index, as staged)."""
+    revs = ["--cached", old] if new is None else [old, new]
+    return _parse(git(*DIFF_OPTIONS, *revs, "--", cwd=repo))
+
+
+def _blobs_of(changes: Iterable[FileChange]) -> list[str]:
+    """The blobs needed to count the changes (not those of submodules or unchanged content)."""
+    wanted = []
+    for change in changes:
+        if GITLINK in (change.old_mode, change.new_mode) or change.old_blob == change.new_blob:
+            continue
+        wanted.extend(b for b in (change.old_blob, change.new_blob) if b != NULL)
+    return wanted
+
+
+def _count(change: FileChange, blobs: dict[str, bytes]) -> None:
+    """Fill in what one file of a change counts, from its blobs."""
+    if GITLINK in (change.old_mode, change.new_mode):
+        change.kind = "submodule"
+        return
+    if change.old_blob == change.new_blob:
+        return  # a rename or a mode change: no content changed
+    try:
+        old = blobs[change.old_blob] if change.old_blob != NULL else b""
+        new = blobs[change.new_blob] if change.new_blob != NULL else b""
+    except KeyError as exc:
+        raise GitError(f"git cat-file: blob {exc.args[0]} of {change.path} is missing") from None
+    if _blobs.is_lfs_pointer(new) or (not new and _blobs.is_lfs_pointer(old)):
+        change.kind = "lfs"  # left out by default; its few lines count if it is counted
+        change.added, change.removed = _blobs.changed_lines(
+            _blobs.split_lines(old), _blobs.split_lines(new)
+        )
+        return
+    if change.path.endswith(".ipynb"):
+        before = _blobs.cell_lines(old) if old else []
+        after = _blobs.cell_lines(new) if new else []
+        if before is not None and after is not None:
+            change.kind = "notebook"
+            change.added, change.removed = _blobs.notebook_changes(before, after)
+            return
+    old_binary, new_binary = _blobs.is_binary(old), _blobs.is_binary(new)
+    if old_binary or new_binary:
+        # The binary side counts in bytes (the content it brings), the text side in lines.
+        change.kind = "binary"
+        change.size = len(new) if new_binary else 0
+        change.added = 0 if new_binary else len(_blobs.split_lines(new))
+        change.removed = 0 if old_binary else len(_blobs.split_lines(old))
+        return
+    change.added, change.removed = _blobs.changed_lines(
+        _blobs.split_lines(old), _blobs.split_lines(new)
     )
-    tokens = out.split(b"\0")
-    found = set()
-    for i in range(0, len(tokens) - 2, 3):
-        path, attribute, value = tokens[i : i + 3]
-        generated = attribute == b"linguist-generated" and value in (b"set", b"true")
-        if generated or (attribute == b"filter" and value == b"lfs"):
-            found.add(os.fsdecode(path))
-    return found
+
+
+def _count_merged(change: FileChange, parents: list[str], blobs: dict[str, bytes]) -> None:
+    """Fill in what a merge result adds beyond its parents' versions of one file."""
+    if GITLINK in (change.new_mode, change.old_mode):
+        change.kind = "submodule"
+        return
+    try:
+        result = blobs[change.new_blob] if change.new_blob != NULL else b""
+        versions = [blobs[b] if b != NULL else b"" for b in parents]
+    except KeyError as exc:
+        raise GitError(f"git cat-file: blob {exc.args[0]} of {change.path} is missing") from None
+    if _blobs.is_lfs_pointer(result):
+        change.kind = "lfs"
+    elif _blobs.is_binary(result):
+        change.kind, change.size = "binary", len(result)
+        return
+    lines = None
+    if change.path.endswith(".ipynb"):
+        sides = [_blobs.cell_lines(v) if v else [] for v in (result, *versions)]
+        if all(side is not None for side in sides):
+            change.kind = "notebook"
+            lines = [[text for kind, text in side if kind == "source"] for side in sides]
+    if lines is None:
+        lines = [[] if _blobs.is_binary(v) else _blobs.split_lines(v) for v in (result, *versions)]
+    change.added, change.removed = _blobs.beyond_parents(lines[1:], lines[0])
+
+
+def _attribute_specs(base: str | None, paths: Iterable[str]) -> list[str]:
+    """``commit:path`` of every .gitattributes file at ``base`` that could apply to the paths."""
+    return [f"{base}:{name}" for name in _attributes.attribute_files(paths)] if base else []
+
+
+def _split(changes: list[FileChange], limits: Limits, generated: set[str]) -> Change:
+    """The changes that count, and those that an exclusion, the attributes or LFS leave out."""
+    result = Change()
+    for change in changes:
+        out = (
+            (change.kind == "lfs" and limits.use_attributes)
+            or change.path in generated
+            or matches(change.path, limits.excludes)
+        )
+        (result.excluded if out else result.files).append(change)
+    return result
+
+
+def _generated(base: str | None, blobs: dict[str, bytes], paths: list[str]) -> set[str]:
+    """The paths that the .gitattributes files of ``base`` (among ``blobs``) mark generated."""
+    if base is None:
+        return set()
+    prefix = f"{base}:"
+    files = {name[len(prefix) :]: data for name, data in blobs.items() if name.startswith(prefix)}
+    return _attributes.generated(paths, files) if files else set()
 
 
 def matches(path: str, patterns: Iterable[str]) -> bool:
@@ -239,26 +281,92 @@ def matches(path: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(path if "/" in p else name, p) for p in patterns)
 
 
-def measure(repo: Path, old: str, new: str | None, limits: Limits | None = None) -> Change:
-    """Measure the change from commit ``old`` to ``new`` (None: the index, as staged)."""
+def measure(
+    repo: Path,
+    old: str,
+    new: str | None,
+    limits: Limits | None = None,
+    base: str | None = None,
+) -> Change:
+    """Measure the change from commit ``old`` to ``new`` (None: the index, as staged).
+
+    ``base`` is the commit whose .gitattributes say which files are generated (default:
+    ``old``): never the change's own, so a change cannot exempt itself.
+    """
     limits = limits or Limits()
-    revs = ["--cached", old] if new is None else [old, new]
-    changes = _parse(git(*DIFF_OPTIONS, *revs, "--", cwd=repo))
-    _count_notebooks(changes, repo)
-    generated = (
-        _excluded_by_attributes([c.path for c in changes], repo) if limits.use_attributes else set()
+    changes = _diff(repo, old, new)
+    attributes_at = (base or old) if limits.use_attributes else None
+    paths = [c.path for c in changes]
+    # Staged files still as staged in the work tree are read from disk (checked by hash):
+    # faster than from git's object store.
+    worktree = {c.new_blob: repo / c.path for c in changes} if new is None else None
+    blobs = _blobs.read_blobs(
+        repo, _blobs_of(changes), worktree, _attribute_specs(attributes_at, paths)
     )
-    result = Change()
     for change in changes:
-        out = change.path in generated or matches(change.path, limits.excludes)
-        (result.excluded if out else result.files).append(change)
-    return result
+        _count(change, blobs)
+    return _split(changes, limits, _generated(attributes_at, blobs, paths))
+
+
+def measure_merge(
+    repo: Path,
+    parents: Sequence[str],
+    new: str | None,
+    limits: Limits | None = None,
+    base: str | None = None,
+) -> Change:
+    """Measure what merge ``new`` (None: the staged merge) adds beyond its ``parents``.
+
+    A file counts only where the result differs from every parent's version of it (renames
+    followed); then only its lines that no parent has (or that every parent has and the
+    result dropped). ``base`` gives the .gitattributes (default: the first parent).
+    """
+    limits = limits or Limits()
+    per_parent = []
+    for parent in parents:
+        # A file renamed from this parent but with the same content equals its version.
+        per_parent.append(
+            {
+                ("-" if c.status == "D" else "+", c.path): c
+                for c in _diff(repo, parent, new)
+                if c.old_blob != c.new_blob
+            }
+        )
+    keys = sorted(set.intersection(*(set(d) for d in per_parent)))
+    changes = []
+    versions: dict[tuple[str, str], list[str]] = {}
+    for key in keys:
+        first = per_parent[0][key]
+        change = FileChange(
+            first.path, "D" if key[0] == "-" else "M", None, 0, 0, "text",
+            first.old_mode, first.new_mode, "", first.new_blob,
+        )  # fmt: skip
+        changes.append(change)
+        versions[key] = [d[key].old_blob for d in per_parent]
+        if any(d[key].old_mode == GITLINK for d in per_parent):
+            change.old_mode = GITLINK
+    attributes_at = (base or parents[0]) if limits.use_attributes else None
+    paths = [c.path for c in changes]
+    wanted = [
+        b
+        for change, key in zip(changes, keys, strict=True)
+        if GITLINK not in (change.old_mode, change.new_mode)
+        for b in (change.new_blob, *versions[key])
+        if b != NULL
+    ]
+    blobs = _blobs.read_blobs(repo, wanted, None, _attribute_specs(attributes_at, paths))
+    for change, key in zip(changes, keys, strict=True):
+        _count_merged(change, versions[key], blobs)
+    return _split(changes, limits, _generated(attributes_at, blobs, paths))
 
 
 def size_text(change: Change) -> str:
-    """``12 changed lines in 3 files``."""
+    """``12 changed lines in 3 files`` (and the binary content, if any)."""
     lines, files = change.lines, len(change.files)
-    return f"{lines} changed line{'s' * (lines != 1)} in {files} file{'s' * (files != 1)}"
+    binary = f" and {kilobytes(change.binary_bytes)} KB of binary content" * bool(
+        change.binary_bytes
+    )
+    return f"{lines} changed line{'s' * (lines != 1)}{binary} in {files} file{'s' * (files != 1)}"
 
 
 def verdict(change: Change, limits: Limits) -> tuple[str, str]:
@@ -270,6 +378,10 @@ def verdict(change: Change, limits: Limits) -> tuple[str, str]:
         over.append(f"{lines} lines > limit {limits.max_lines}")
     if files > limits.max_files:
         over.append(f"{files} files > limit {limits.max_files}")
+    if change.binary_bytes > limits.max_binary_kb * 1024:
+        over.append(
+            f"{kilobytes(change.binary_bytes)} KB of binary files > limit {limits.max_binary_kb} KB"
+        )
     if over:
         return "fail", f"{size}: too big ({'; '.join(over)})"
     if lines > limits.warn_lines:
@@ -280,17 +392,23 @@ def verdict(change: Change, limits: Limits) -> tuple[str, str]:
     return "ok", size
 
 
+def excluded_text(change: Change) -> str:
+    """What a change leaves out of the count, so that an exclusion stays visible."""
+    lines = sum(f.lines for f in change.excluded)
+    names = ", ".join(f.path for f in change.excluded[:5])
+    more = f" and {len(change.excluded) - 5} more" if len(change.excluded) > 5 else ""
+    return f"{lines} line{'s' * (lines != 1)} in {names}{more}"
+
+
 def file_table(change: Change, top: int = 10) -> list[str]:
     """The biggest files of a change, one line each, then what was left out."""
-    ranked = sorted(change.files, key=lambda f: (-f.lines, f.path))
+    ranked = sorted(change.files, key=lambda f: (-f.lines, -f.size, f.path))
     rows = [f"    {f.describe()}" for f in ranked[:top]]
     if len(ranked) > top:
         rest = ranked[top:]
         rows.append(f"    ... and {len(rest)} more files with {sum(f.lines for f in rest)} lines")
     if change.excluded:
-        names = ", ".join(f.path for f in change.excluded[:5])
-        more = f" and {len(change.excluded) - 5} more" if len(change.excluded) > 5 else ""
-        rows.append(f"    not counted (excluded, generated or LFS): {names}{more}")
+        rows.append(f"    not counted (excluded, generated or LFS): {excluded_text(change)}")
     return rows
 
 
@@ -300,9 +418,11 @@ Small commits get real reviews. Split this change into commits that each do one 
     git reset --patch                unstage single hunks
 """
 COUNTING_RULES = """\
-A rename, a mode change, a binary file and a line-ending flip count no lines: commit them alone.
-Lines are added + removed; notebooks count cell sources only. A file that is generated or
-vendored can be excluded with --exclude GLOB (or linguist-generated in .gitattributes)."""
+A rename, a mode change and a line-ending flip count no lines: commit them alone. Lines are
+added + removed, counted from the files' content; notebooks count cell sources only; binary
+files count their size (--max-binary-kb). A generated or vendored file can be excluded with
+--exclude GLOB, or linguist-generated in a .gitattributes that is already committed (a change
+cannot exempt itself)."""
 
 
 def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
@@ -319,6 +439,12 @@ def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"warn above this many lines (default: half of --max-lines, {WARN_LINES})",
     )
     parser.add_argument(
+        "--max-binary-kb",
+        type=int,
+        default=MAX_BINARY_KB,
+        help="fail above this many kilobytes of binary files in one change (%(default)s)",
+    )
+    parser.add_argument(
         "--exclude",
         action="append",
         default=[],
@@ -329,7 +455,7 @@ def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-default-excludes",
         action="store_true",
-        help="also count lock files and files marked linguist-generated or filter=lfs",
+        help="also count lock files, Git LFS pointers and files marked linguist-generated",
     )
 
 
@@ -337,7 +463,7 @@ def limits_from(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Li
     """Limits from parsed options; a usage error (exit 2) if they contradict each other."""
     if args.warn_lines is None:
         args.warn_lines = args.max_lines // 2
-    for name in ("max_lines", "max_files", "warn_lines"):
+    for name in ("max_lines", "max_files", "warn_lines", "max_binary_kb"):
         if getattr(args, name) < 0:
             parser.error(f"--{name.replace('_', '-')} must not be negative")
     if args.warn_lines > args.max_lines:
@@ -352,7 +478,13 @@ def limits_from(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Li
         args.warn_lines,
         (*defaults, *args.exclude),
         not args.no_default_excludes,
+        args.max_binary_kb,
     )
+
+
+def _has_commits(repo: Path) -> bool:
+    """Whether any branch, tag or remote-tracking ref has a commit (so HEAD is an orphan)."""
+    return bool(git("rev-list", "-n", "1", "--all", cwd=repo).strip())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -361,27 +493,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_limit_arguments(parser)
     args = parser.parse_args(argv)
     limits = limits_from(parser, args)
+    what = "this commit has"
     try:
         repo, merge_head, head = commit_state()
         if head is None:
-            # The root commit is a project's starting point (a generated template), not a
-            # change to review.
-            print(f"{PROG}: the first commit of a repository is not checked")
-            return 0
-        if merge_head.exists():
-            print(f"{PROG}: a merge commit is not checked (its changes were reviewed already)")
-            return 0
-        change = measure(repo, head, None, limits)
-    except GitError as exc:
+            if not _has_commits(repo):
+                # The root commit is a project's starting point (a generated template), not a
+                # change to review.
+                print(f"{PROG}: the first commit of a repository is not checked")
+                return 0
+            # An orphan branch in a repository with history: an unrelated history is content
+            # like any other, measured from nothing.
+            what = "this first commit of an orphan branch has"
+            change = measure(repo, EMPTY_TREE, None, limits)
+        elif merge_head.exists():
+            others = merge_head.read_text(encoding="utf-8", errors="replace").split()
+            what = "this merge adds, beyond its parents,"
+            change = measure_merge(repo, [head, *others], None, limits, base=head)
+        else:
+            change = measure(repo, head, None, limits)
+    except (GitError, OSError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
     status, line = verdict(change, limits)
     if status == "ok":
         return 0
     if status == "warn":
-        print(f"{PROG}: warning: this commit has {line}.")
+        print(f"{PROG}: warning: {what} {line}.")
         return 0
-    print(f"{PROG}: this commit has {line}.", file=sys.stderr)
+    print(f"{PROG}: {what} {line}.", file=sys.stderr)
     print("\n".join(file_table(change)), file=sys.stderr)
     print(HOW_TO_SPLIT + COUNTING_RULES, file=sys.stderr)
     return 1

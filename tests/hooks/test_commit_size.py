@@ -232,18 +232,71 @@ def test_first_commit_is_skipped_in_a_repository_without_commits(
     assert "the first commit of a repository is not checked" in output
 
 
-def test_merge_commit_is_skipped(based: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_clean_merge_passes_and_an_evil_merge_fails(
+    based: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
     based.git("checkout", "-q", "-b", "feature")
     for i in range(3):  # three small commits, reviewed one by one
         based.write(f"part{i}.py", lines(300, prefix=f"p{i}"))
         based.add()
         based.commit(f"part {i}")
     based.git("checkout", "-q", "main")
+    based.write("main.py", lines(100, prefix="main"))
+    based.add()
+    based.commit("main moves on")
     based.git("merge", "-q", "--no-ff", "--no-commit", "feature")
     assert staged(based).lines == 900  # a normal commit this size would fail
+    # The merge brings nothing that its parents do not have.
+    assert run(capsys) == (0, "")
+
+    # Content written in the merge itself (an "evil merge") counts like any commit's.
+    based.write("part1.py", lines(300, prefix="p1") + lines(450, prefix="evil"))
+    based.write("README.md", "# an evil project\n")  # in both parents: removing counts too
+    based.add()
     status, output = run(capsys)
-    assert status == 0
-    assert "a merge commit is not checked" in output
+    assert status == 1
+    assert "this merge adds, beyond its parents, 452 changed lines in 2 files: too big" in output
+    assert re.search(r"^ +\+450 -0 +part1\.py$", output, re.MULTILINE)
+    assert re.search(r"^ +\+1 -1 +README\.md$", output, re.MULTILINE)
+
+
+def test_a_merge_resolving_a_conflict_from_its_sides_counts_nothing(
+    based: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    based.write("model.py", lines(300))
+    based.add()
+    based.commit("model")
+    based.git("checkout", "-q", "-b", "feature")
+    based.write("model.py", lines(300).replace("line 7\n", "feature 7\n"))
+    based.add()
+    based.commit("feature edit")
+    based.git("checkout", "-q", "main")
+    based.write("model.py", lines(300).replace("line 7\n", "main 7\n"))
+    based.add()
+    based.commit("main edit")
+    based.git("merge", "-q", "feature", check=False)  # conflicts on line 7
+    based.write("model.py", lines(300).replace("line 7\n", "main 7\nfeature 7\n"))
+    based.add()
+    assert run(capsys, "--max-lines", "0") == (0, "")
+    based.write("model.py", lines(300).replace("line 7\n", "both 7\n"))
+    based.add()
+    status, output = run(capsys, "--max-lines", "0")
+    assert status == 1 and "beyond its parents, 1 changed line in 1 file" in output
+
+
+def test_an_orphan_branch_is_measured_from_nothing(
+    based: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    based.git("checkout", "-q", "--orphan", "unrelated")
+    based.git("rm", "-q", "-r", "--cached", ".")
+    based.write("vendored.py", lines(2000))
+    based.add("vendored.py")
+    status, output = run(capsys)
+    assert status == 1
+    assert "this first commit of an orphan branch has 2000 changed lines in 1 file" in output
+    based.write("vendored.py", lines(20))
+    based.add("vendored.py")
+    assert run(capsys) == (0, "")
 
 
 def test_works_from_a_subdirectory(based: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -303,10 +356,11 @@ def test_lock_files_generated_files_and_lfs_pointers_are_excluded(
     based.write("poetry.lock", lines(3000))
     based.write("report/index.md", lines(3000))
     based.write("model.h5", "version https://git-lfs.github.com/spec/v1\noid sha256:ab\n")
+    based.write("evil.lock", lines(10))  # not a lock file of a known tool: it counts
     based.write("src/model.py", lines(10))
     based.add()
     change = staged(based)
-    assert counts(change) == {"src/model.py": (10, 0, "text")}
+    assert counts(change) == {"src/model.py": (10, 0, "text"), "evil.lock": (10, 0, "text")}
     assert sorted(f.path for f in change.excluded) == [
         "model.h5",
         "poetry.lock",
@@ -317,7 +371,7 @@ def test_lock_files_generated_files_and_lfs_pointers_are_excluded(
 
     # Without the default exclusions they count; the output says which files were left out.
     status, output = run(capsys, "--no-default-excludes")
-    assert status == 1 and "9012 changed lines in 5 files" in output
+    assert status == 1 and "9022 changed lines in 6 files" in output
     based.write("data/train.csv", lines(500))
     based.add()
     status, output = run(capsys)
