@@ -2,11 +2,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """``dlc-check-commit-range``: the commit-size rule for every commit of a pull request or push.
 
-Checks each non-merge commit in BASE..HEAD against the same limits as
-``dlc-check-commit-size`` and prints a summary of the whole range. Meant for CI (with the full
-history: ``fetch-depth: 0``) and for pre-commit's pre-push stage, which gives the range in
-PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF. A base that is missing from the clone, or a history
-cut short by a shallow clone, fails: checking nothing must never look like a pass.
+Checks each commit in BASE..HEAD against the same limits as ``dlc-check-commit-size`` and
+prints a summary of the whole range. A merge counts what it adds beyond its parents (an "evil
+merge" fails like a big commit); a root commit other than the project's first (an unrelated
+history brought in with ``--allow-unrelated-histories``) is measured from nothing. Which files
+are generated is read from the base's .gitattributes, never from the range's own.
+
+Meant for CI (with the full history: ``fetch-depth: 0``) and for pre-commit's pre-push stage,
+which gives the range in PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF. A base that is missing
+from the clone, or a history cut short by a shallow clone, fails: checking nothing must never
+look like a pass.
 """
 
 from __future__ import annotations
@@ -17,14 +22,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from dlc_hooks._git import GitError, git, git_path, resolve, toplevel
+from dlc_hooks._git import EMPTY_TREE, GitError, git, git_path, resolve, toplevel
 from dlc_hooks.commit_size import (
     COUNTING_RULES,
     Limits,
     add_limit_arguments,
+    excluded_text,
     file_table,
     limits_from,
     measure,
+    measure_merge,
     size_text,
     verdict,
 )
@@ -94,38 +101,66 @@ def check_range(repo: Path, base: str | None, head: str, limits: Limits) -> int:
         )
         return 1
 
-    failed = warned = merges = roots = 0
+    # The project's first commit (a generated template) is the root of HEAD's first-parent
+    # line; any other root commit is an unrelated history and counts from nothing.
+    first = None
+    if base is None:
+        first = git("rev-list", "--first-parent", "--max-parents=0", head_sha, "--", cwd=repo)
+        first = first.decode().split()[0] if first.strip() else None
+    # Generated files are those the base's .gitattributes mark (the first commit's without a
+    # base): a range cannot exempt its own files.
+    attributes_at = resolve(base, repo) if base is not None else first
+
+    failed = warned = merges = roots = orphans = 0
     for sha, parents, subject in commits:
         if len(parents) > 1:
             merges += 1
-            continue
-        if not parents:
+            what = "a merge, counting what it adds beyond its parents: "
+            change = measure_merge(repo, parents, sha, limits, base=attributes_at)
+        elif not parents and sha == first:
             roots += 1  # the first commit: a generated project, not a change to review
             continue
-        change = measure(repo, parents[0], sha, limits)
+        elif not parents:
+            orphans += 1
+            what = (
+                "a root commit of an unrelated history (an orphan branch, merged with "
+                "--allow-unrelated-histories?), counted from nothing: "
+            )
+            change = measure(repo, EMPTY_TREE, sha, limits, base=attributes_at)
+        else:
+            what = ""
+            change = measure(repo, parents[0], sha, limits, base=attributes_at)
         status, line = verdict(change, limits)
         if status == "fail":
             failed += 1
-            print(f"{sha[:12]} {subject}\n  {line}", file=sys.stderr)
+            print(f"{sha[:12]} {subject}\n  {what}{line}", file=sys.stderr)
             print("\n".join(file_table(change, top=5)), file=sys.stderr)
         elif status == "warn":
             warned += 1
-            print(f"{sha[:12]} {subject}\n  warning: {line}")
+            print(f"{sha[:12]} {subject}\n  warning: {what}{line}")
 
-    checked = len(commits) - merges - roots
-    skipped = []
+    checked = len(commits) - roots
+    notes = []
     if merges:
-        skipped.append(f"{merges} merge{'s' * (merges != 1)}")
+        adds = "they add" if merges != 1 else "it adds"
+        notes.append(f"{merges} merge{'s' * (merges != 1)} by what {adds} beyond the parents")
+    if orphans:
+        notes.append(f"{orphans} root commit{'s' * (orphans != 1)} of an unrelated history")
     if roots:
-        skipped.append("the first commit")
+        notes.append("the first commit skipped")
     summary = f"{PROG}: {checked} commit{'s' * (checked != 1)} checked"
-    if skipped:
-        summary += f" ({' and '.join(skipped)} skipped)"
+    if notes:
+        summary += f" ({'; '.join(notes)})"
     summary += f": {failed} over the limit, {warned} with a warning."
     if base is not None and commits:
-        merge_base = git("merge-base", base, head_sha, cwd=repo).decode().strip()
-        whole = measure(repo, merge_base, head_sha, limits)
+        try:
+            merge_base = git("merge-base", base, head_sha, cwd=repo).decode().strip()
+        except GitError:
+            merge_base = EMPTY_TREE  # no common history: everything in the range is new
+        whole = measure(repo, merge_base or EMPTY_TREE, head_sha, limits, base=attributes_at)
         summary += f" The whole range: {size_text(whole)}."
+        if whole.excluded:
+            summary += f" Not counted (excluded or generated): {excluded_text(whole)}."
     print(summary, file=sys.stderr if failed else sys.stdout)
     if failed:
         print(SPLIT_EARLIER.replace("BASE", base or "--root"), file=sys.stderr)
