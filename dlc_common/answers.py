@@ -38,6 +38,8 @@ __all__ = [
     "default_identifier",
     "derive",
     "json_str",
+    "md_text",
+    "md_url",
     "not_settable",
     "outside_problems",
     "py_str",
@@ -162,6 +164,11 @@ def _participant(answers: Mapping[str, Any]) -> dict[str, Any]:
     github = str(answers.get("github_user", "")).strip().lstrip("@")
     if not name:
         raise NamingError("participant_name", "write your name as it should appear in citations")
+    if "<" in name or ">" in name:
+        # The name is the copyright holder in every file header, HTML comments included.
+        raise NamingError(
+            "participant_name", f"{name!r} holds < or >; write your name as plain text"
+        )
     if not _EMAIL.match(email):
         raise NamingError(
             "participant_email", f"{email!r} is not an e-mail address; write name@host"
@@ -233,8 +240,6 @@ def not_settable(key: str) -> str:
             "is derived from authors, year and counter by the naming rule and cannot be given; "
             "leave it out (to change the name, change those answers)"
         )
-    if key.startswith("__"):
-        return "is derived from the other answers and cannot be given; leave it out"
     return "is a setting of the template itself and cannot be given; leave it out"
 
 
@@ -248,6 +253,29 @@ def unwritable(path: str) -> str | None:
     if not os.access(probe, os.W_OK | os.X_OK):
         return f"{probe} is not writable; choose another output directory (--output-dir DIR)"
     return None
+
+
+def md_text(value: object) -> str:
+    """Text for one Markdown line: no raw HTML, so no comment and no forged results marker."""
+    text = " ".join(str(value).split())
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def md_url(url: str) -> str:
+    """A web address that stays one link target in Markdown (``[x](url)`` and ``<url>``)."""
+    return "".join(f"%{ord(c):02X}" if c in "()<>[]" else c for c in url)
+
+
+def _markdown(derived: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers as the README writes them (see md_text)."""
+    return {
+        "title": md_text(derived["title"]),
+        "authors": [md_text(name) for name in derived["authors_display"]],
+        "assignee": md_text(derived["assignee"]),
+        "identifier": md_text(derived["identifier"]),
+        "url": md_url(derived["url"]),
+        "participant": md_text(derived["participant"]["name"]),
+    }
 
 
 def derive(answers: Mapping[str, Any], today: date | None = None) -> dict[str, Any]:
@@ -346,6 +374,7 @@ def derive(answers: Mapping[str, Any], today: date | None = None) -> dict[str, A
     if problems:
         raise AnswerError(problems)
     derived["repo_url"] = f"https://github.com/{org}/{derived['repo_name']}"
+    derived["md"] = _markdown(derived)
     return derived
 
 

@@ -8,6 +8,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -83,10 +84,25 @@ def finish(project_dir: str | Path, answers: Mapping[str, Any], template_dir: st
     if _git("--version", cwd=project).returncode != 0:
         print("dlc-template: git not found; run 'git init -b main' yourself", file=sys.stderr)
         return 0
+    if (project / ".git").exists():
+        # Baked again over an existing repository (cookiecutter -f): its history and the
+        # user's own files are theirs to commit, not ours.
+        print(
+            f"dlc-template: {project.resolve()} already was a git repository: the template's "
+            "files were written over it and nothing was committed; review the changes with "
+            "'git status' and 'git diff' and commit what you keep",
+            file=sys.stderr,
+        )
+        return 0
     message = f"Initial commit from dlc-template {__version__}"
+    # Only the files the template made: whatever else was in the directory (a re-bake with -f
+    # over notes or data) stays untracked.
+    made = [
+        name for name in generated_files(Path(template_dir), derived) if (project / name).exists()
+    ]
     for step in (
         ("init", "--quiet", "--initial-branch=main"),
-        ("add", "--all"),
+        ("add", "--force", "--", *made),
         ("commit", "--quiet", "--no-verify", "-m", message),
     ):
         result = _git(*step, cwd=project, name=person["name"], email=person["email"])
@@ -94,6 +110,23 @@ def finish(project_dir: str | Path, answers: Mapping[str, Any], template_dir: st
             print(f"dlc-template: git {step[0]} failed: {result.stderr.strip()}", file=sys.stderr)
             return 1
     return 0
+
+
+def generated_files(template_dir: Path, derived: Mapping[str, Any]) -> list[str]:
+    """The files a bake writes (relative POSIX paths), as named for these derived answers."""
+    root = template_dir / "{{cookiecutter.__repo_name}}"
+    names = {
+        "{{cookiecutter.__repo_name}}": derived["repo_name"],
+        "{{cookiecutter.__package_name}}": derived["package_name"],
+    }
+    made = [".cruft.json"]
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            name = path.relative_to(root).as_posix()
+            for placeholder, value in names.items():
+                name = name.replace(placeholder, value)
+            made.append(name)
+    return made
 
 
 _ARXIV_IN_TEXT = re.compile(
@@ -201,6 +234,55 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
     return overrides
 
 
+# Cookiecutter runs in its own process, so that the template imports the dlc_common of its own
+# checkout (whatever version this one is), and every error it raises becomes one line.
+_RUNNER = """
+import json, sys
+sys.path.pop(0)  # not the current directory: only the template's checkout and the installed
+from cookiecutter.exceptions import FailedHookException, OutputDirExistsException
+from cookiecutter.main import cookiecutter
+def say(message):
+    print("dlc new: " + message, file=sys.stderr)
+    sys.exit(1)
+try:
+    cookiecutter(**json.loads(sys.argv[1]))
+except (KeyboardInterrupt, EOFError):
+    say("stopped; nothing was created")
+except FailedHookException as exc:  # the template's own checks name the field and the fix
+    say(str(exc))
+except OutputDirExistsException as exc:
+    say(f"{exc}; choose another --output-dir, or remove it first")
+except OSError as exc:
+    where = f" {exc.filename}" if exc.filename else ""
+    say(f"cannot write{where}: {exc.strerror or exc}; nothing was kept")
+except Exception as exc:  # cookiecutter's own: ValueError, CookiecutterException, ...
+    say(f"{type(exc).__name__}: {' '.join(str(exc).split())}")
+"""
+
+
+def _bake(**options: Any) -> int:
+    """Run cookiecutter with these options; remove whatever a failed bake left; exit status."""
+    output = Path(options["output_dir"])
+    before = set(output.iterdir()) if output.is_dir() else None
+    command = [sys.executable, "-c", _RUNNER, json.dumps(options)]
+    try:
+        status = subprocess.run(command, check=False).returncode
+    except KeyboardInterrupt:
+        status = 130
+    if status == 0:
+        return 0
+    # Nothing half-made stays behind: what this bake created goes.
+    if before is None:
+        shutil.rmtree(output, ignore_errors=True)
+    elif output.is_dir():
+        for path in set(output.iterdir()) - before:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+    return status
+
+
 def new(
     answers: Mapping[str, str],
     *,
@@ -220,11 +302,16 @@ def new(
     template = template or os.environ.get("DLC_TEMPLATE") or DEFAULT_TEMPLATE
     if checkout is None and template == DEFAULT_TEMPLATE:
         checkout = f"v{__version__}"  # the template of this very library version
-    command = [sys.executable, "-m", "cookiecutter", template, "--output-dir", str(output_dir)]
-    if checkout:
-        command += ["--checkout", checkout]
-    if no_input:
-        command.append("--no-input")
+    from dlc_common.answers import unwritable
+
+    if problem := unwritable(str(output_dir)):
+        print(f"dlc new: --output-dir: {problem}", file=sys.stderr)
+        return 1
     # Cookiecutter renders these values as Jinja; the template's extension keeps them literal.
-    command += [f"{key}={value}" for key, value in answers.items()]
-    return subprocess.run(command, check=False).returncode
+    return _bake(
+        template=template,
+        checkout=checkout,
+        no_input=no_input,
+        extra_context=dict(answers),
+        output_dir=str(output_dir),
+    )

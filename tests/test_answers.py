@@ -19,6 +19,8 @@ from dlc_common.answers import (
     default_identifier,
     derive,
     json_str,
+    md_text,
+    md_url,
     py_str,
     toml_str,
     yaml_str,
@@ -160,3 +162,14 @@ def test_package_names_of_the_naming_rule_are_accepted() -> None:
     for bad in ("1abc", "a-b", "../x", "/tmp/x", ""):
         with pytest.raises(ValueError, match="not a Python package name"):
             check_package_name(bad)
+
+
+def test_markdown_text_holds_no_html_and_stays_one_line() -> None:
+    title = "A <!-- dlc:results:start --> & </script>\n b"
+    assert md_text(title) == "A &lt;!-- dlc:results:start --&gt; &amp; &lt;/script&gt; b"
+    assert md_url("https://x.org/a_(b)<c>[d]") == "https://x.org/a_%28b%29%3Cc%3E%5Bd%5D"
+    d = derive({**ANSWERS, "title": title, "assignee": "<b>", "url": "https://x.org/(1)"})
+    assert "<" not in "".join([d["md"]["title"], d["md"]["assignee"], *d["md"]["authors"]])
+    assert d["md"]["url"] == "https://x.org/%281%29"  # one link target
+    with pytest.raises(AnswerError, match=r"participant_name: .* write your name as plain text"):
+        derive({**ANSWERS, "participant_name": "Eve -->"})

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -237,3 +238,144 @@ def test_overrides_are_refused_by_every_route(tmp_path: Path) -> None:
         and not (tmp_path / "out" / "MikolovJoulinChopraEtAl2015").exists()
     )
     assert not list(tmp_path.parent.glob(f"escaped-{tmp_path.name}*"))
+
+
+MARKER_TITLE = "Forged <!-- dlc:results:start --> table <!-- dlc:results:end --> and <!-- a comment"
+
+
+def test_an_answer_cannot_forge_the_results_marker(tmp_path: Path) -> None:
+    from dlc_common.report import README_END, README_START, update_readme
+
+    answers = {
+        "title": MARKER_TITLE,
+        "assignee": "Eve <!-- dlc:results:end -->",
+    }
+    result = bake(tmp_path, answers)
+    assert result.returncode == 0, result.stdout + result.stderr
+    readme = result.project / "README.md"
+    text = readme.read_text("utf-8")
+    assert text.count(README_START) == text.count(README_END) == 1
+    assert "<!-- a comment" not in text  # no answer opens an HTML comment that hides the rest
+    assert "&lt;!-- dlc:results:start --&gt;" in text
+    update_readme(readme, "| new | table |")
+    after = readme.read_text("utf-8")
+    assert "| new | table |" in after
+    # Only the table changed: every line outside the markers is kept.
+    start, end = text.index(README_START), text.index(README_END) + len(README_END)
+    assert (
+        after.replace(
+            "| new | table |", text[start + len(README_START) + 1 : end - len(README_END) - 1]
+        )
+        == text
+    )
+    citation = yaml.safe_load((result.project / "CITATION.cff").read_text("utf-8"))
+    assert citation["references"][0]["title"] == MARKER_TITLE  # other files keep it exactly
+
+
+def test_rebake_with_force_never_commits_the_users_files(tmp_path: Path) -> None:
+    first = bake(tmp_path)
+    project = first.project
+    (project / "notes.txt").write_text("mine", "utf-8")
+    git = ["git", "-C", str(project)]
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    # Over an existing repository: the template's files are written, nothing is committed.
+    again = bake(tmp_path, command=[sys.executable, "-m", "cookiecutter", str(ROOT), "-f"])
+    assert again.returncode == 0, again.stderr
+    assert (
+        "already was a git repository" in again.stderr and "nothing was committed" in again.stderr
+    )
+    assert (
+        subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout == head
+    )
+    status = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
+    assert status.stdout == "?? notes.txt\n"
+    # Over a directory without git: the first commit holds the template's files only.
+    subprocess.run(["rm", "-rf", str(project / ".git")], check=True)
+    third = bake(tmp_path, command=[sys.executable, "-m", "cookiecutter", str(ROOT), "-f"])
+    assert third.returncode == 0, third.stderr
+    tracked = subprocess.run([*git, "ls-files"], capture_output=True, text=True).stdout.split()
+    assert "notes.txt" not in tracked and "README.md" in tracked and ".cruft.json" in tracked
+    status = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
+    assert status.stdout == "?? notes.txt\n"
+    assert (project / "notes.txt").read_text("utf-8") == "mine"
+
+
+def _in_a_mount(tmp_path: Path, options: str, command: list[str]) -> subprocess.CompletedProcess:
+    """Run ``command`` with tmp_path/mnt a fresh tmpfs mounted with ``options`` (own namespace)."""
+    mount = tmp_path / "mnt"
+    mount.mkdir()
+    script = 'mount -t tmpfs -o "$1" tmpfs "$2" && shift 2 && exec "$@"'
+    unshare = ["unshare", "-m"] if os.geteuid() == 0 else ["unshare", "-rm"]
+    env = isolated_env(tmp_path / "home")
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [*unshare, "sh", "-c", script, "sh", options, str(mount), *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+        timeout=120,
+    )
+
+
+DLC_NEW = [sys.executable, "-m", "dlc_common", "new", "--template", str(ROOT), "--no-input"]
+COOKIECUTTER = [sys.executable, "-m", "cookiecutter", str(ROOT), "--no-input"]
+
+
+@pytest.mark.parametrize("command", [DLC_NEW, COOKIECUTTER], ids=["dlc-new", "cookiecutter"])
+def test_a_read_only_output_directory_is_one_clear_line(tmp_path: Path, command: list[str]) -> None:
+    result = _in_a_mount(tmp_path, "ro", [*command, "-o", str(tmp_path / "mnt" / "out")])
+    message = result.stdout + result.stderr
+    assert result.returncode == 1, message
+    assert f"{tmp_path / 'mnt'} is not writable; choose another output directory" in message
+    assert "Traceback" not in message
+
+
+def test_a_full_disk_leaves_nothing_half_made(tmp_path: Path) -> None:
+    # The mount lives as long as its namespace: bake and look inside it in one shell.
+    script = '"$@" -o "$0/out"; echo "status=$?"; ls -A "$0"'
+    mnt = str(tmp_path / "mnt")
+    result = _in_a_mount(tmp_path, "size=64k", ["sh", "-c", script, mnt, *DLC_NEW])
+    assert result.stdout == "status=1\n"  # nothing listed: the half-made repository is gone
+    assert result.stderr.startswith("dlc new: cannot write")
+    assert "No space left on device; nothing was kept" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["_extensions=[]"], "dlc new: _extensions: is a setting of the template itself"),
+        (["__package_name=os"], "dlc new: __package_name: is derived from authors, year"),
+        (["__prompts__={}"], "dlc new: __prompts__: is a setting of the template itself"),
+    ],
+)
+def test_dlc_new_refuses_what_cookiecutter_would_crash_on(
+    tmp_path: Path, args: list[str], hint: str
+) -> None:
+    result = dlc_new(tmp_path, "--no-input", "-o", "out", *args)
+    assert result.returncode in (1, 2)
+    assert result.stderr.startswith(hint), result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_plain_cookiecutter_with_extensions_overridden_writes_nothing(tmp_path: Path) -> None:
+    # Cookiecutter checks _extensions before any code of the template runs, so the template
+    # cannot word this error (see dlc new above); it must still fail and write nothing.
+    result = bake(tmp_path, {"_extensions": "[]"})
+    assert result.returncode != 0
+    assert "_extensions" in result.stdout + result.stderr
+    assert result.projects == []
+
+
+def test_dlc_new_into_an_existing_repository_is_one_line(tmp_path: Path) -> None:
+    assert dlc_new(tmp_path, "--no-input", "-o", "out").returncode == 0
+    readme = tmp_path / "out" / "MikolovJoulinChopraEtAl2015" / "README.md"
+    readme.write_text("my work", "utf-8")
+    again = dlc_new(tmp_path, "--no-input", "-o", "out")
+    assert again.returncode == 1
+    assert "already exists; choose another --output-dir" in again.stderr
+    assert len(again.stderr.splitlines()) == 1
+    assert readme.read_text("utf-8") == "my work"

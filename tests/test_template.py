@@ -15,6 +15,7 @@ import pytest
 import tomllib
 import yaml
 
+from dlc_common.answers import md_text
 from tests.bakery import ROOT, bake, isolated_env, project_files
 
 HOSTILE_TITLE = (
@@ -153,7 +154,7 @@ def test_every_data_file_parses_and_answers_are_literal(baked) -> None:
         assert recorded[key] == value, key
     assert cruft["template"] == str(ROOT) and cruft["directory"] == "template"
     readme = (project / "README.md").read_text("utf-8")
-    assert title in readme
+    assert md_text(title) in readme  # one Markdown line, HTML and markup escaped
     assert (
         readme.count("<!-- dlc:results:start -->") == readme.count("<!-- dlc:results:end -->") == 1
     )
@@ -175,7 +176,7 @@ def _without_answers(text: str, answers: list[str]) -> str:
     for answer in answers:
         pieces = [answer, *answer.split("\n"), *answer.split()]
         for piece in sorted(pieces, key=len, reverse=True):
-            for form in (piece, json.dumps(piece, ensure_ascii=False)[1:-1]):
+            for form in (piece, json.dumps(piece, ensure_ascii=False)[1:-1], md_text(piece)):
                 if len(form.strip()) > 2:  # a bare "{{" word must not hide a leftover
                     text = text.replace(form, "")
     return text
@@ -239,6 +240,7 @@ def test_typed_answers_stay_literal(tmp_path: Path) -> None:
         ({"kind": "book"}, "kind", "write paper or patent"),
         ({"identifier": "not an id"}, "identifier", "is neither an arXiv id"),
         ({"participant_email": "nobody"}, "participant_email", "not an e-mail address"),
+        ({"participant_name": "Eve <!-- -->"}, "participant_name", "write your name as plain text"),
         ({"python_version": "2.7"}, "python_version", "3.10, 3.11, 3.12 or 3.13"),
         ({"gpu_runner_labels": "gpu, a b"}, "gpu_runner_labels", "'a b' is not a runner label"),
     ],
