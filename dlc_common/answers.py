@@ -37,6 +37,7 @@ __all__ = [
     "check_package_name",
     "default_identifier",
     "derive",
+    "first_steps",
     "json_str",
     "md_text",
     "md_url",
@@ -278,6 +279,28 @@ def _markdown(derived: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def first_steps(derived: Mapping[str, Any]) -> list[str]:
+    """The ordered first steps of a new replication (Markdown), for its README and the bake."""
+    kind, package = derived["kind"], derived["package_name"]
+    org, repo = derived["github_org"], derived["repo_name"]
+    return [
+        f"**Claims**: write the {kind}'s claims into `claims.toml` (metric, value, tolerance, "
+        f"direction, where in the {kind}), replacing the stub's placeholder.",
+        f"**Model**: replace the stub model in `src/{package}/model.py` with the {kind}'s.",
+        f"**Data**: replace the synthetic data in `src/{package}/data.py` with the {kind}'s "
+        "dataset (downloaded once, its SHA-256 checked, never committed).",
+        f"**Paper config**: put the {kind}'s hyperparameters into `configs/paper.toml` (and a "
+        "small version for quick checks into `configs/smoke.toml`); check with "
+        "`nox -s test replicate`.",
+        "**First paper run**: `nox -s replicate -- --profile paper` writes `report/` and the "
+        "README's results table.",
+        f"**GitHub**: create the empty repository {org}/{repo} (https://github.com/new, or "
+        f"`gh repo create {org}/{repo} --public`), then "
+        f"`git remote add origin {derived['repo_url']}.git` and `git push -u origin main`; "
+        "from then on, change it in small pull requests.",
+    ]
+
+
 def derive(answers: Mapping[str, Any], today: date | None = None) -> dict[str, Any]:
     """Check every answer and derive the values the template renders; raise AnswerError."""
     problems: list[tuple[str, str]] = []
@@ -375,6 +398,7 @@ def derive(answers: Mapping[str, Any], today: date | None = None) -> dict[str, A
         raise AnswerError(problems)
     derived["repo_url"] = f"https://github.com/{org}/{derived['repo_name']}"
     derived["md"] = _markdown(derived)
+    derived["first_steps"] = first_steps(derived)
     return derived
 
 

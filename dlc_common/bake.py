@@ -8,6 +8,7 @@ import importlib.util
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -93,6 +94,7 @@ def finish(project_dir: str | Path, answers: Mapping[str, Any], template_dir: st
             "'git status' and 'git diff' and commit what you keep",
             file=sys.stderr,
         )
+        print(summary(project, derived, committed=False))
         return 0
     message = f"Initial commit from dlc-template {__version__}"
     # Only the files the template made: whatever else was in the directory (a re-bake with -f
@@ -109,7 +111,26 @@ def finish(project_dir: str | Path, answers: Mapping[str, Any], template_dir: st
         if result.returncode != 0:
             print(f"dlc-template: git {step[0]} failed: {result.stderr.strip()}", file=sys.stderr)
             return 1
+    print(summary(project, derived, committed=True, files=len(made)))
     return 0
+
+
+def summary(project: Path, derived: Mapping[str, Any], *, committed: bool, files: int = 0) -> str:
+    """What a bake made and the ordered next steps, as printed at its end."""
+    where = project.resolve()
+    shell = os.environ.get("PWD")  # the user's directory: the hook itself runs in the project
+    if shell and where.is_relative_to(Path(shell).resolve()):
+        where = where.relative_to(Path(shell).resolve())
+    made = f"{files} files, first commit on branch main" if committed else "nothing committed"
+    lines = [
+        f"Created {where}: the replication of the {derived['kind']} "
+        f"{derived['title_line']!r} ({made}).",
+        "Next steps (also at the top of its README.md):",
+        f"  0. cd {shlex.quote(str(where))} && python3 -m pip install 'nox>=2026.10' uv",
+    ]
+    for number, step in enumerate(derived["first_steps"], start=1):
+        lines.append(f"  {number}. {step.replace('**', '')}")
+    return "\n".join(lines)
 
 
 def generated_files(template_dir: Path, derived: Mapping[str, Any]) -> list[str]:
@@ -237,15 +258,32 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
 # Cookiecutter runs in its own process, so that the template imports the dlc_common of its own
 # checkout (whatever version this one is), and every error it raises becomes one line.
 _RUNNER = """
-import json, sys
+import json, logging, subprocess, sys
 sys.path.pop(0)  # not the current directory: only the template's checkout and the installed
+from cookiecutter import exceptions as errors
 from cookiecutter.exceptions import FailedHookException, OutputDirExistsException
 from cookiecutter.main import cookiecutter
+logging.getLogger("cookiecutter").addHandler(logging.NullHandler())  # errors: one line below
+logging.getLogger("cookiecutter").propagate = False
 def say(message):
     print("dlc new: " + message, file=sys.stderr)
     sys.exit(1)
+options = json.loads(sys.argv[1])
 try:
-    cookiecutter(**json.loads(sys.argv[1]))
+    cookiecutter(**options)
+except (
+    subprocess.CalledProcessError, errors.RepositoryNotFound, errors.RepositoryCloneFailed,
+    errors.VCSNotInstalled,
+) as exc:
+    output = getattr(exc, "output", None) or str(exc)
+    if isinstance(output, bytes):
+        output = output.decode("utf-8", "replace")
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    at = f" at {options['checkout']}" if options.get("checkout") else ""
+    say(
+        f"cannot fetch the template {options['template']}{at} ({lines[-1] if lines else exc}); "
+        "without network, use a local copy of dlc-template: dlc new --template PATH ..."
+    )
 except (KeyboardInterrupt, EOFError):
     say("stopped; nothing was created")
 except FailedHookException as exc:  # the template's own checks name the field and the fix

@@ -173,3 +173,11 @@ def test_markdown_text_holds_no_html_and_stays_one_line() -> None:
     assert d["md"]["url"] == "https://x.org/%281%29"  # one link target
     with pytest.raises(AnswerError, match=r"participant_name: .* write your name as plain text"):
         derive({**ANSWERS, "participant_name": "Eve -->"})
+
+
+def test_first_steps_follow_the_order_of_the_work() -> None:
+    steps = derive(ANSWERS)["first_steps"]
+    names = [step.split("**")[1] for step in steps]
+    assert names == ["Claims", "Model", "Data", "Paper config", "First paper run", "GitHub"]
+    assert "src/rumelharthintonwilliams1986/data.py" in steps[2]
+    assert "https://github.com/Latently/RumelhartHintonWilliams1986.git" in steps[5]

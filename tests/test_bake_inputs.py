@@ -379,3 +379,86 @@ def test_dlc_new_into_an_existing_repository_is_one_line(tmp_path: Path) -> None
     assert "already exists; choose another --output-dir" in again.stderr
     assert len(again.stderr.splitlines()) == 1
     assert readme.read_text("utf-8") == "my work"
+
+
+STEP_ORDER = ["Claims", "Model", "Data", "Paper config", "First paper run", "GitHub"]
+
+
+@pytest.mark.parametrize("how", ["cookiecutter", "dlc-new"])
+def test_the_bake_ends_with_what_it_made_and_the_next_steps(tmp_path: Path, how: str) -> None:
+    if how == "cookiecutter":
+        result = bake(tmp_path)
+        output, project = result.stdout, result.project
+    else:
+        result = dlc_new(tmp_path, "--no-input", "-o", "out")
+        output, project = result.stdout, tmp_path / "out" / "MikolovJoulinChopraEtAl2015"
+    assert result.returncode == 0, result.stderr
+    lines = output.strip().splitlines()
+    assert lines[0].startswith("Created ") and "MikolovJoulinChopraEtAl2015" in lines[0]
+    assert "28 files, first commit on branch main" in lines[0]
+    assert lines[1] == "Next steps (also at the top of its README.md):"
+    assert lines[2].startswith("  0. cd ") and str(project.name) in lines[2]
+    steps = lines[3:]
+    assert [line.split(":")[0] for line in steps] == [
+        f"  {n}. {name}" for n, name in enumerate(STEP_ORDER, start=1)
+    ]
+    assert "git push -u origin main" in steps[-1]
+    assert "https://github.com/Latently/MikolovJoulinChopraEtAl2015.git" in steps[-1]
+
+
+def test_the_readme_opens_with_the_ordered_first_steps(tmp_path: Path) -> None:
+    result = bake(tmp_path, {"github_org": "ada-lab"})
+    readme = (result.project / "README.md").read_text("utf-8")
+    section = readme.index("## First steps")
+    assert section < readme.index("## Claims tested") < readme.index("git clone")
+    assert readme[:section].count("\n## ") == 0  # the first section of the README
+    numbered = [
+        line for line in readme[section:].splitlines() if line[:1].isdigit() and ". **" in line
+    ]
+    assert [line.split("**")[1] for line in numbered] == STEP_ORDER
+    assert [line.split(".")[0] for line in numbered] == ["1", "2", "3", "4", "5", "6"]
+    assert "`src/mikolovjoulinchopraetal2015/model.py`" in numbered[1]
+    assert "git remote add origin https://github.com/ada-lab/MikolovJoulinChopraEtAl2015.git" in (
+        numbered[5]
+    )
+
+
+def test_dlc_new_refuses_a_misspelt_answer_with_a_suggestion(tmp_path: Path) -> None:
+    result = dlc_new(tmp_path, "--no-input", "-o", "out", "particpant_name=Ada Lovelace")
+    assert result.returncode == 1
+    assert result.stderr.startswith("dlc new: Cannot create the repository:\n")
+    assert (
+        "  particpant_name: is not a question of this template; did you mean participant_name?"
+        in (result.stderr)
+    )
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_offline_dlc_new_says_how_to_use_a_local_template(tmp_path: Path) -> None:
+    # No network: github.com is redirected to a closed local port (never reached for real).
+    home = tmp_path / "home"
+    env = isolated_env(home)
+    (home / "gitconfig").write_text(
+        '[url "https://127.0.0.1:9/"]\n\tinsteadOf = https://github.com/\n'
+        "[http]\n\tproxy = http://127.0.0.1:9\n",
+        "utf-8",
+    )
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "dlc_common", "new", "--no-input", "-o", "out"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("dlc new: cannot fetch the template gh:Latently/dlc-template at v0.1.0")
+    assert "127.0.0.1" in line  # git's own reason
+    assert line.endswith(
+        "without network, use a local copy of dlc-template: dlc new --template PATH ..."
+    )
+    assert not (tmp_path / "out").exists()
