@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import datetime
+import subprocess
+import sys
 
 import pytest
 
@@ -300,3 +302,174 @@ def test_not_utf8_is_reported_not_crashed_on(
     status, output = run(capsys, "--fix", "latin.py")
     assert status == 1 and "latin.py: not UTF-8 text: cannot check its header" in output
     assert (project.path / "latin.py").read_bytes().startswith(b"# caf\xe9")
+
+
+AUTHORS_PYPROJECT = """\
+# SPDX-FileCopyrightText: 2026 Ada Lovelace
+# SPDX-License-Identifier: GPL-3.0-or-later
+[project]
+name = "LovelaceBabbage1843"
+license = "GPL-3.0-or-later"
+{authors}
+"""
+
+
+@pytest.mark.parametrize(
+    ("authors", "problem"),
+    [
+        ('authors = [{ name = "Ada" }, { name = "Eve\\nimport os" }]', "a line break ('\\n'"),
+        ('authors = [{ name = "Ada" }, { name = """Eve\nos.system("x")""" }]', "a line break"),
+        ('authors = [{ name = "Ada" }, { name = "Eve\\rimport os" }]', "a line break ('\\r'"),
+        ('authors = [{ name = "Ada" }, { name = "Eve\\u2028import os" }]', "a line break"),
+        ('authors = [{ name = "Ada" }, { name = "Eve\\u0085x" }]', "a line break"),
+        ('authors = [{ name = "Ada" }, { name = "Eve\\u202e" }]', "a bidirectional control"),
+        ('authors = [{ name = "Ada" }, { name = "Eve\\u001b[31m" }]', "a control or unassigned"),
+        ('authors = [{ name = "Ada" }, { name = "Eve\\\\" }]', "ends with a backslash"),
+        (
+            'authors = [{ name = "Ada" }, { name = "Eve SPDX-License-Identifier: MIT" }]',
+            "an SPDX or REUSE tag",
+        ),
+        ('authors = [{ name = "Ada" }, { name = "' + "E" * 400 + '" }]', "400 characters long"),
+        ('authors = [{ name = "Ada" }, { name = 7 }]', "is not a string"),
+    ],
+)
+def test_fix_refuses_author_names_it_cannot_write_safely(
+    repo: Repo, capsys: pytest.CaptureFixture[str], authors: str, problem: str
+) -> None:
+    repo.write("pyproject.toml", AUTHORS_PYPROJECT.format(authors=authors))
+    repo.write("a.py", "x = 1\n")
+    repo.write("b.cpp", "int x;\n")
+    status, output = run(capsys, "--fix", "a.py", "b.cpp")
+    assert status == 1
+    assert "pyproject.toml: the name of author 2 (project.authors)" in output
+    assert problem in output
+    assert "--copyright 'YEAR NAME'" in output
+    # Nothing written: the refusal comes before any file is touched.
+    assert (repo.path / "a.py").read_text() == "x = 1\n"
+    assert (repo.path / "b.cpp").read_text() == "int x;\n"
+    assert output.count("\n") == 1  # one clear line, no traceback
+
+
+@pytest.mark.parametrize(
+    ("authors", "message"),
+    [
+        ('authors = "Ada Lovelace"', "project.authors must be an array of tables"),
+        ('authors = ["Ada Lovelace"]', "author 1 of project.authors is not a table"),
+    ],
+)
+def test_mistyped_authors_are_a_clear_error(
+    repo: Repo, capsys: pytest.CaptureFixture[str], authors: str, message: str
+) -> None:
+    repo.write("pyproject.toml", AUTHORS_PYPROJECT.format(authors=authors))
+    repo.write("a.py", "x = 1\n")
+    status, output = run(capsys, "--fix", "a.py")
+    assert status == 1 and message in output and "Traceback" not in output
+    repo.write("pyproject.toml", 'project = "LovelaceBabbage1843"\n')
+    status, output = run(capsys, "--fix", "a.py")
+    assert status == 1 and "'project' must be a table" in output
+    assert (repo.path / "a.py").read_text() == "x = 1\n"
+
+
+@pytest.mark.parametrize(
+    "text", ["2026 Ada\nimport os", "2026 Ada\r\nimport os", "", "   ", "2026 \x00Ada"]
+)
+def test_fix_refuses_a_copyright_option_it_cannot_write_safely(
+    project: Repo, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    project.write("a.py", "x = 1\n")
+    status, output = run(capsys, "--fix", "--copyright", text, "a.py")
+    assert status == 1
+    assert output.startswith("dlc-check-license-headers: --copyright ")
+    assert "write --copyright as one line of plain text" in output
+    assert (project.path / "a.py").read_text() == "x = 1\n"
+
+
+def test_a_licence_on_several_lines_is_refused(
+    project: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write("pyproject.toml", PYPROJECT.format(license="GPL-3.0-or-later OR\\nMIT"))
+    project.write("a.py", "x = 1\n")
+    status, output = run(capsys, "--fix", "a.py")
+    assert status == 1
+    assert "pyproject.toml's license holds a line break" in output
+    assert (project.path / "a.py").read_text() == "x = 1\n"
+    status, output = run(capsys, "--fix", "--license", "MIT OR\nMIT", "a.py")
+    assert status == 1 and "--license holds a line break" in output
+
+
+def test_fix_writes_names_in_any_script_on_one_comment_line(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = '{ name = "Zoë Müller" }, { name = "李雷" }, { name = "Ali\\u200cReza; import os" }'
+    repo.write("pyproject.toml", AUTHORS_PYPROJECT.format(authors=f"authors = [{names}]"))
+    repo.write("tool.py", "print('ran')\n")
+    assert run(capsys, "--fix", "tool.py")[0] == 1
+    text = (repo.path / "tool.py").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == (
+        f"# SPDX-FileCopyrightText: {YEAR} Zoë Müller, 李雷, Ali\u200cReza; import os"
+    )
+    result = subprocess.run([sys.executable, "tool.py"], cwd=repo.path, capture_output=True)
+    assert result.stdout == b"ran\n" and result.returncode == 0
+
+
+def test_c_family_files_carry_slash_comment_headers(
+    project: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    slash = HEADER.replace("# ", "// ")
+    block = (
+        "/*\n * SPDX-FileCopyrightText: 2026 Ada\n"
+        " * SPDX-License-Identifier: GPL-3.0-or-later\n */\n"
+    )
+    project.write("ok.cu", slash + "__global__ void k() {}\n")
+    project.write("ok.hpp", block + "#pragma once\n")
+    project.write("ok.c", "/* SPDX-FileCopyrightText: 2026 Ada */\n"
+                  "/* SPDX-License-Identifier: GPL-3.0-or-later */\nint x;\n")  # fmt: skip
+    assert run(capsys, "ok.cu", "ok.hpp", "ok.c") == (0, "")
+    # '#' starts a preprocessor line in C, not a comment: this is no header.
+    project.write("hash.cpp", HEADER + "int x;\n")
+    project.write("bare.cu", "#include <cuda.h>\n__global__ void k() {}\n")
+    status, output = run(capsys, "hash.cpp", "bare.cu")
+    assert status == 1
+    assert "hash.cpp:1: SPDX-FileCopyrightText on line 1 is not in a comment" in output
+    assert "the header is '//' comment lines" in output
+    assert "bare.cu: no SPDX-License-Identifier in the header" in output
+    assert run(capsys, "--fix", "bare.cu")[0] == 1
+    assert (project.path / "bare.cu").read_text() == (
+        f"// SPDX-FileCopyrightText: {YEAR} Ada Lovelace, Charles Babbage\n"
+        "// SPDX-License-Identifier: GPL-3.0-or-later\n"
+        "#include <cuda.h>\n__global__ void k() {}\n"
+    )
+    assert run(capsys, "bare.cu") == (0, "")
+
+
+def test_dockerfile_parser_directives_stay_first(
+    project: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write("Dockerfile", "# syntax=docker/dockerfile:1\n# escape=`\nFROM python:3.11\n")
+    project.write("Makefile", "all:\n\ttrue\n")
+    assert run(capsys, "--fix", "Dockerfile", "Makefile")[0] == 1
+    assert (project.path / "Dockerfile").read_text().splitlines()[:4] == [
+        "# syntax=docker/dockerfile:1",
+        "# escape=`",
+        f"# SPDX-FileCopyrightText: {YEAR} Ada Lovelace, Charles Babbage",
+        "# SPDX-License-Identifier: GPL-3.0-or-later",
+    ]
+    assert (project.path / "Makefile").read_text().startswith("# SPDX-FileCopyrightText: ")
+    assert run(capsys, "Dockerfile", "Makefile") == (0, "")
+
+
+def test_skip_unknown_leaves_prose_and_data_alone(
+    project: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write("README.md", "# Read me\n")
+    project.write("data.json", "{}\n")
+    project.write("analysis.ipynb", "{}\n")
+    project.write("run", "#!/bin/sh\necho hi\n")
+    status, output = run(
+        capsys, "--skip-unknown", "README.md", "data.json", "analysis.ipynb", "run"
+    )
+    assert status == 1
+    assert "README.md" not in output and "data.json" not in output
+    assert "analysis.ipynb: no licence" in output and "run: no SPDX-FileCopyrightText" in output
+    status, output = run(capsys, "README.md")  # named on its own, it is checked
+    assert status == 1 and "README.md: no licence" in output
