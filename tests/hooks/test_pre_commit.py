@@ -11,6 +11,7 @@ it: with ``try-repo``, and with a ``.pre-commit-config.yaml`` behind real ``git 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -95,7 +96,7 @@ def test_manifest_is_valid_and_names_every_console_script(
     for hook_id in HOOK_IDS:
         assert f"- id: {hook_id}\n" in manifest
         script = hook_id.replace("dlc-", "dlc-check-")
-        assert f"entry: {script}\n" in manifest
+        assert re.search(rf"^  entry: {script}( --[a-z-]+)*\n", manifest, re.MULTILINE)
         assert f'{script} = "dlc_hooks.' in pyproject
 
 
@@ -207,3 +208,29 @@ def test_git_commit_and_git_push_through_an_installed_config(
     assert pushed.returncode == 0, pushed.stdout
     assert "2 commits checked: 0 over the limit, 2 with a warning." in pushed.stdout
     assert git("ls-remote", "origin").stdout.startswith(git("rev-parse", "HEAD").stdout.strip())
+
+
+@pytest.mark.slow
+def test_pre_commit_gives_the_header_hook_every_kind_of_source_file(
+    repo: Repo, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """C, C++, CUDA, Dockerfile, Makefile and SLURM scripts reach the hook; prose does not."""
+    repo.write("pyproject.toml", PYPROJECT)
+    sources = [
+        "kernels/matmul.cu", "kernels/matmul.cuh", "csrc/ops.cpp", "csrc/ops.h", "csrc/util.c",
+        "Dockerfile", "docker/Dockerfile.gpu", "Makefile", "build/rules.mk", "CMakeLists.txt",
+        "cluster/job.sbatch", "setup.cfg", "scripts/run",
+    ]  # fmt: skip
+    for name in sources:
+        repo.write(name, "#!/bin/sh\necho hi\n" if name == "scripts/run" else "int x;\n")
+    repo.write("README.md", "# No header needed here\n")
+    repo.write("data/table.csv", "a,b\n1,2\n")
+    repo.add()
+    result = pre_commit(
+        repo, pre_commit_home, "try-repo", str(hook_repo[0]), "dlc-license-headers", "--all-files"
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    for name in sources:
+        assert f"{name}: no SPDX-FileCopyrightText in the header" in output, name
+    assert "README.md" not in output and "table.csv" not in output
