@@ -37,13 +37,13 @@ import os
 import shutil
 import signal
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from dlc_common import stop
 from dlc_common.config import Config, ConfigError, load_config, read_toml
 from dlc_common.datasets import DatasetError
 from dlc_common.report import PlotsUnavailable
@@ -200,6 +200,7 @@ def _train_seeds(
         if _own_loop(experiment):
             print(f"seed {seed}: experiment.run into {seed_dir}", flush=True)
             results[seed] = _run_own_loop(experiment, config, seed, seed_dir, chief, precision)
+            _stop_between_seeds(strategy, run_dir, config.seeds, seed)
             continue
         print(f"seed {seed}: training {config.epochs} epochs into {seed_dir}", flush=True)
         data = experiment.load_data(config, seed)
@@ -217,9 +218,9 @@ def _train_seeds(
             verbose=verbose,
         )
         if result.stopped_by_signal is not None and not result.completed:
-            _ignore_stop_signals()
+            stop.ignore_further()
             raise AppError(
-                f"stopped by signal {result.stopped_by_signal} after epoch "
+                f"stopped by {_signal_name(result.stopped_by_signal)} after epoch "
                 f"{result.history[-1]['epoch'] if result.history else 0}; the backup is in "
                 f"{seed_dir}; run the same command with --run-dir {run_dir} to resume",
                 EXIT_STOPPED,
@@ -247,7 +248,34 @@ def _train_seeds(
             shutil.rmtree(seed_dir / BACKUP_DIR, ignore_errors=True)
         results[seed] = metrics
         print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()), flush=True)
+        _stop_between_seeds(strategy, run_dir, config.seeds, seed)
     return results
+
+
+def _stop_between_seeds(strategy: Any, run_dir: Path, seeds: Sequence[int], seed: int) -> None:
+    """Exit 75 after ``seed`` if any worker was asked to stop and seeds remain to be trained.
+
+    Every worker calls this at the end of every seed it trained: under several workers the
+    decision is a collective at that point, so they all stop after the same seed.
+    """
+    from dlc_common.train import agree_to_stop
+
+    signum = agree_to_stop(strategy)
+    later = list(seeds)[list(seeds).index(seed) + 1 :]
+    if signum and any(not (_seed_dir(run_dir, s) / "metrics.json").exists() for s in later):
+        stop.ignore_further()
+        raise AppError(
+            f"stopped by {_signal_name(signum)} after seed {seed} (its metrics are saved); "
+            f"run the same command with --run-dir {run_dir} to resume",
+            EXIT_STOPPED,
+        )
+
+
+def _signal_name(signum: int) -> str:
+    try:
+        return f"signal {signum} ({signal.Signals(signum).name})"
+    except ValueError:
+        return f"signal {signum}"
 
 
 def _own_loop(experiment: ModuleType) -> bool:
@@ -259,20 +287,14 @@ def _run_own_loop(
 ) -> dict[str, float]:
     """One seed of an experiment that trains itself: ``experiment.run``; saves metrics.json.
 
-    A stop signal (SIGTERM, SIGUSR1) lets the seed finish and keep its metrics, then stops
+    A stop signal (SIGTERM, SIGUSR1, Ctrl-C) lets the seed finish and keep its metrics, then stops
     with EXIT_STOPPED: the same command resumes at the next seed.
     """
     from dlc_common.files import write_json
-    from dlc_common.train import StopOnSignal
 
     seed_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    stopper = StopOnSignal()
-    stopper.on_train_begin()  # installs the handlers (no Keras model involved)
-    try:
-        raw = experiment.run(config, seed, seed_dir)
-    finally:
-        stopper.restore()
+    raw = experiment.run(config, seed, seed_dir)  # a stop signal is recorded meanwhile
     if not isinstance(raw, dict):
         raise AppError(f"experiment.run must return {{metric: float}}, not {type(raw).__name__}")
     metrics = {str(k): float(v) for k, v in raw.items()}
@@ -288,13 +310,6 @@ def _run_own_loop(
             },
         )
     print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()), flush=True)
-    if stopper.received is not None:
-        _ignore_stop_signals()
-        raise AppError(
-            f"stopped by signal {stopper.received} after seed {seed} (its metrics are saved); "
-            f"run the same command with --run-dir {seed_dir.parent} to resume",
-            EXIT_STOPPED,
-        )
     return metrics
 
 
@@ -320,15 +335,6 @@ def _figures(
     if missing:
         raise AppError(f"experiment.figures named files it did not write in {out}: {missing}")
     return figures
-
-
-def _ignore_stop_signals() -> None:
-    """Finish exiting with status 75 even if told to stop again: the backup is saved."""
-    # srun ends a job step as soon as one task has exited with a non-zero status: the other
-    # workers, still exiting, would die of its SIGTERM and report 143 instead of 75.
-    if threading.current_thread() is threading.main_thread():
-        for signum in (signal.SIGTERM, signal.SIGUSR1):
-            signal.signal(signum, signal.SIG_IGN)
 
 
 def _distribution(config: Config, strategy: Any) -> dict[str, Any]:
@@ -521,6 +527,15 @@ def main(argv: Sequence[str] | None = None, *, package: str) -> int:
     """Run a replication package's command line; returns the exit status."""
     prog = package.rsplit(".", 1)[0]
     args = build_parser(prog).parse_args(argv)
+    if args.command == "evaluate":
+        return _run_command(args, prog, package)
+    # From here on SIGTERM, SIGUSR1 and Ctrl-C only ask the run to stop at its next safe point
+    # (the end of an epoch or seed, agreed by every worker): also during start-up.
+    with stop.catch():
+        return _run_command(args, prog, package)
+
+
+def _run_command(args: argparse.Namespace, prog: str, package: str) -> int:
     try:
         root = _find_root(args.root, package)
         config = load_config(root / "configs", args.profile, args.overrides)

@@ -23,16 +23,15 @@ Importing this module imports TensorFlow and Keras.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import json
 import math
 import os
 import shutil
-import signal
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ import tensorflow as tf
 
 # isort: on
 
+from dlc_common import stop
 from dlc_common.cluster import cluster_from_environment
 from dlc_common.data import set_epoch
 from dlc_common.files import write_text
@@ -59,14 +59,14 @@ __all__ = [
     "NanGuard",
     "StepLoop",
     "StopOnSignal",
+    "agree_to_stop",
     "fit",
     "read_history",
     "restore_backup",
 ]
 
-# SLURM sends SIGUSR1 before a time limit when asked (--signal=B:USR1@120), and SIGTERM on
-# preemption and scancel.
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGUSR1)
+# SIGUSR1 before a SLURM time limit, SIGTERM on preemption and scancel, SIGINT for Ctrl-C.
+STOP_SIGNALS = stop.STOP_SIGNALS
 HISTORY_FILE = "history.jsonl"
 BACKUP_DIR = "backup"
 
@@ -240,26 +240,33 @@ class Backup(keras.callbacks.Callback):
 
 
 class StopOnSignal(keras.callbacks.Callback):
-    """On SIGTERM or SIGUSR1, finish the current epoch (so it is backed up) and stop."""
+    """On SIGTERM, SIGUSR1 or Ctrl-C, finish the current epoch (so it is backed up) and stop.
+
+    The signal is only recorded (``dlc_common.stop``); the decision is taken at the end of an
+    epoch. Under several workers the step loop sets ``collective`` and hands in ``agreed``, the
+    request of any worker gathered at that same point by all of them, so they all stop after
+    the same epoch: no worker decides on a flag that a signal set while the others trained.
+    """
 
     def __init__(self, backup: Backup | None = None, signals: Sequence[int] = STOP_SIGNALS) -> None:
         super().__init__()
         self.backup = backup
         self.signals = tuple(signals)
-        self.received: int | None = None
-        self._previous: dict[int, Any] = {}
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        self.received = signum
+        self.received: int | None = None  # the signal training stopped for
+        self.collective = False
+        self.agreed = 0
+        self._catch: contextlib.ExitStack | None = None
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.received = None
-        if threading.current_thread() is threading.main_thread():  # signals need the main thread
-            for signum in self.signals:
-                self._previous[signum] = signal.signal(signum, self._handle)
+        self.restore()
+        self._catch = contextlib.ExitStack()
+        self._catch.enter_context(stop.catch(self.signals))
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        if self.received is not None:
+        decision = self.agreed if self.collective else (stop.requested() or 0)
+        if decision:
+            self.received = decision
             if self.backup is not None:
                 self.backup.save(epoch + 1)
             self.model.stop_training = True
@@ -269,9 +276,21 @@ class StopOnSignal(keras.callbacks.Callback):
 
     def restore(self) -> None:
         """Put back the signal handlers there were before training (also after an error)."""
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)
-        self._previous.clear()
+        if self._catch is not None:
+            self._catch.close()
+            self._catch = None
+
+
+def agree_to_stop(strategy: tf.distribute.Strategy) -> int:
+    """The stop request of any worker (a signal number, 0 for none); every worker must call it.
+
+    With one worker it is this process's request; under MultiWorkerMirroredStrategy it is a
+    collective, so call it at the same point of the program on every worker.
+    """
+    mine = stop.requested() or 0
+    if not _is_multi_worker(strategy):
+        return mine
+    return max(_all_workers(strategy, mine))
 
 
 def _is_multi_worker(strategy: tf.distribute.Strategy) -> bool:
@@ -409,6 +428,8 @@ class StepLoop:
         chief = cluster_from_environment().is_chief
         show = verbose not in (0, "0") and chief
         model.stop_training = False
+        if stopper is not None:
+            stopper.collective = True
         hooks.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             hooks.on_epoch_begin(epoch)
@@ -417,9 +438,10 @@ class StepLoop:
             if validation is not None:
                 logs.update(self._run_epoch(validation, self._test, "val_"))
             if stopper is not None:
-                # A signal may reach one worker and not the other (or one epoch later): all
-                # must stop after the same epoch, or the others wait forever for its steps.
-                stopper.received = max(_all_workers(strategy, stopper.received or 0)) or None
+                # A signal may reach one worker and not the other, or reach it after the
+                # others have read their flags: each worker hands in what it has now, at this
+                # fixed point, and all decide on the same gathered value.
+                stopper.agreed = max(_all_workers(strategy, stop.requested() or 0))
             hooks.on_epoch_end(epoch, logs)
             if show:
                 values = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
@@ -445,6 +467,7 @@ class FitResult:
     stopped_by_signal: int | None = None
 
 
+@stop.catching  # a signal from the start on is a request, never a crash in mid-set-up
 def fit(
     model: keras.Model | Callable[[], keras.Model],
     train_data: Any,

@@ -5,6 +5,8 @@
 Trains a small classifier on two-spirals data with ``dlc_common.train.fit`` and the strategy
 that ``dlc_common.runtime.make_strategy`` builds from this process's environment (TF_CONFIG,
 or none: one device), then writes the final weights and history to OUT (an .npz file).
+As a replication's command does, it takes stop signals as requests from its first line on
+(printing "ready" once it does) and exits 75 when one stopped training before the end.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+
+from dlc_common import stop
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -25,6 +29,7 @@ from dlc_common.synthetic import spirals, split
 from dlc_common.train import fit
 
 GLOBAL_BATCH = 32
+EXIT_STOPPED = 75
 
 
 def build() -> keras.Model:
@@ -40,7 +45,7 @@ def build() -> keras.Model:
     return model
 
 
-def main(out: str, run_dir: str, epochs: int) -> None:
+def main(out: str, run_dir: str, epochs: int) -> bool:
     runtime.enable_determinism()
     runtime.seed_everything(7)
     strategy = runtime.make_strategy()
@@ -64,7 +69,13 @@ def main(out: str, run_dir: str, epochs: int) -> None:
         completed=result.completed,
         signal=result.stopped_by_signal or 0,
     )
+    return result.stopped_by_signal is not None and not result.completed
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    with stop.catch():
+        print("ready", flush=True)
+        stopped = main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+        if stopped:
+            stop.ignore_further()
+    sys.exit(EXIT_STOPPED if stopped else 0)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -23,7 +25,9 @@ EPOCHS = 8
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 
-def start(python: Path, out: Path, run_dir: Path, workers: int) -> list[subprocess.Popen[str]]:
+def start(
+    python: Path, out: Path, run_dir: Path, workers: int, epochs: int = EPOCHS
+) -> list[subprocess.Popen[str]]:
     """Start the job's workers (one process without TF_CONFIG when ``workers`` is 1)."""
     ports = free_ports(workers)
     procs = []
@@ -35,7 +39,7 @@ def start(python: Path, out: Path, run_dir: Path, workers: int) -> list[subproce
             env["TF_CONFIG"] = json.dumps(
                 {"cluster": cluster, "task": {"type": "worker", "index": index}}
             )
-        args = [str(python), str(JOB), str(out / f"worker{index}.npz"), str(run_dir), str(EPOCHS)]
+        args = [str(python), str(JOB), str(out / f"worker{index}.npz"), str(run_dir), str(epochs)]
         log = (out / f"worker{index}.log").open("w")
         procs.append(
             subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
@@ -44,8 +48,13 @@ def start(python: Path, out: Path, run_dir: Path, workers: int) -> list[subproce
     return procs
 
 
-def finish(procs: list[subprocess.Popen[str]], out: Path, timeout: float = 180) -> None:
-    """Wait for every worker; SIGKILL all of them on a timeout (a worker alone ignores SIGTERM)."""
+def finish(
+    procs: list[subprocess.Popen[str]], out: Path, timeout: float = 180, expect: int | None = 0
+) -> list[int]:
+    """Wait for every worker; SIGKILL all of them on a timeout (a worker alone ignores SIGTERM).
+
+    Every worker must exit with ``expect`` (with the same status, whatever it is, for None).
+    """
     deadline = time.monotonic() + timeout
     try:
         for proc in procs:
@@ -56,12 +65,23 @@ def finish(procs: list[subprocess.Popen[str]], out: Path, timeout: float = 180) 
                 proc.kill()
                 proc.wait()
     logs = "\n".join(p.read_text() for p in sorted(out.glob("worker*.log")))
-    assert [p.returncode for p in procs] == [0] * len(procs), logs
+    codes = [p.returncode for p in procs]
+    assert codes == [codes[0] if expect is None else expect] * len(procs), logs
+    return codes
 
 
-def train(python: Path, out: Path, workers: int) -> list[dict]:
+def ready(out: Path, workers: int, procs: list[subprocess.Popen[str]]) -> None:
+    """Wait until every worker has printed "ready": it takes stop signals as requests."""
+    deadline = time.monotonic() + 120
+    logs = [out / f"worker{i}.log" for i in range(workers)]
+    while not all(log.exists() and "ready" in log.read_text() for log in logs):
+        assert time.monotonic() < deadline and all(p.poll() is None for p in procs)
+        time.sleep(0.02)
+
+
+def train(python: Path, out: Path, workers: int, epochs: int = EPOCHS) -> list[dict]:
     out.mkdir()
-    finish(start(python, out, out / "run", workers), out)
+    finish(start(python, out, out / "run", workers, epochs), out)
     return [load(out / f"worker{i}.npz") for i in range(workers)]
 
 
@@ -123,7 +143,7 @@ def test_a_signal_to_one_worker_stops_both_after_the_same_epoch(
         assert time.monotonic() < deadline and all(p.poll() is None for p in procs)
         time.sleep(0.05)
     procs[1].send_signal(signal.SIGUSR1)
-    finish(procs, out)
+    finish(procs, out, expect=75)
     stopped = [load(out / f"worker{i}.npz") for i in range(2)]
     assert [(r["completed"], r["signal"]) for r in stopped] == [(False, signal.SIGUSR1)] * 2
     epoch = stopped[0]["history"][-1]["epoch"]
@@ -131,3 +151,81 @@ def test_a_signal_to_one_worker_stops_both_after_the_same_epoch(
     # Only the chief wrote the run directory: its backup of the epoch it stopped after.
     assert sorted(p.name for p in (run_dir / "backup").iterdir()) == [f"epoch-{epoch:06d}"]
     # Resuming from it and matching an uninterrupted run: tests/cluster/test_job.py, on SLURM.
+
+
+STRESS_STOPS = 30  # runs that a stop signal ends, over one or more resumed chains
+STRESS_EPOCHS = 40  # short epochs: most runs are stopped before the end
+STOPS = (signal.SIGUSR1, signal.SIGTERM, signal.SIGINT)
+
+
+def test_stop_signals_at_random_moments_under_load_end_in_75_and_resume_exactly(
+    tf_python: Path, tmp_path: Path
+) -> None:
+    """Random stop signals to random workers, at random moments, while the CPU is loaded.
+
+    Every run ends with both workers exiting 75 after the same epoch, the chief's backup of
+    that epoch on disk (or, when the signal came after the last epoch was agreed, with both
+    done and exiting 0); each chain of resumed runs ends with the uninterrupted run's weights,
+    bit for bit. A signal that reached one worker while the other was already in an all-reduce
+    once made both abort ("Collective instance ... expected type 0 ... but got type 2").
+    """
+    seed = int(os.environ.get("DLC_STRESS_SEED", time.time_ns() % 1_000_000))
+    rng = random.Random(seed)
+    print(f"stress seed {seed} (DLC_STRESS_SEED={seed} repeats this run)")
+    burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])  # the load
+    stops, runs, chains, window = 0, 0, 0, 8.0
+    started = time.monotonic()
+    try:
+        reference, _ = train(tf_python, tmp_path / "reference", 2, STRESS_EPOCHS)
+        while stops < STRESS_STOPS:
+            chains += 1
+            run_dir, epoch = tmp_path / f"chain{chains}" / "run", 0
+            while True:
+                runs += 1
+                assert runs <= 2 * STRESS_STOPS, "too few signals landed before training ended"
+                out = tmp_path / f"chain{chains}" / f"start{runs}"
+                out.mkdir(parents=True)
+                procs = start(tf_python, out, run_dir, 2, STRESS_EPOCHS)
+                ready(out, 2, procs)
+                # Any moment from start-up (strategy set-up, the peer not there yet) on.
+                time.sleep(rng.uniform(0.0, window))
+                targets = rng.choice([[0], [1], [0, 1]])
+                for target in targets:
+                    if procs[target].poll() is None:
+                        procs[target].send_signal(rng.choice(STOPS))
+                if rng.random() < 0.3:  # a second request to one of them, a moment later
+                    time.sleep(rng.uniform(0.0, 0.5))
+                    target = rng.choice(targets)
+                    if procs[target].poll() is None:
+                        procs[target].send_signal(rng.choice(STOPS[:2]))
+                code, _ = finish(procs, out, expect=None)
+                result = [load(out / f"worker{i}.npz") for i in range(2)]
+                last = [r["history"][-1]["epoch"] if r["history"] else epoch for r in result]
+                assert last[0] == last[1], f"run {runs}: workers stopped after epochs {last}"
+                assert last[0] > epoch, f"run {runs}: no epoch trained since epoch {epoch}"
+                if code == 0:
+                    assert all(r["completed"] for r in result) and last[0] == STRESS_EPOCHS
+                    window *= 0.7  # the signal came too late: aim earlier
+                    break
+                assert code == 75, f"run {runs}: both workers exited {code}"
+                assert not any(r["completed"] for r in result) and last[0] < STRESS_EPOCHS
+                backups = sorted(p.name for p in (run_dir / "backup").iterdir())
+                assert backups == [f"epoch-{last[0]:06d}"], backups
+                stops, epoch = stops + 1, last[0]
+                if stops >= STRESS_STOPS:  # the last chain is finished without a signal
+                    code, _ = finish(start(tf_python, out, run_dir, 2, STRESS_EPOCHS), out)
+                    result = [load(out / f"worker{i}.npz") for i in range(2)]
+                    break
+            chief, other = result
+            assert max_difference(chief, other) == 0.0
+            assert max_difference(chief, reference) == 0.0, f"chain {chains} differs"
+            history = [json.loads(line) for line in (run_dir / "history.jsonl").open()]
+            assert [row["epoch"] for row in history] == list(range(1, STRESS_EPOCHS + 1))
+            assert metrics({"history": history}) == metrics(reference)
+    finally:
+        burner.kill()
+        burner.wait()
+    print(
+        f"{stops} runs stopped by signals, all resumed: {runs} runs in {chains} chain(s), "
+        f"{time.monotonic() - started:.0f} s"
+    )

@@ -282,3 +282,80 @@ def test_sigterm_stops_at_the_epoch_end_with_exit_75(project: Path, tmp_path: Pa
     # The backup was forced at the stop although backup_seconds (30) had not passed.
     backups = [p.name for p in (run_dir / "seed-0" / "backup").iterdir()]
     assert backups == [f"epoch-{epochs:06d}"]
+
+
+# A launcher that gives the command a real terminal: pty.spawn copies what the test writes to
+# its stdin into the terminal, where the line discipline turns Ctrl-C (\x03) into SIGINT for
+# the foreground process group, as when a person presses it; it prints how the command ended.
+TERMINAL = (
+    "import os, pty, sys\n"
+    "status = pty.spawn(sys.argv[1:])\n"
+    "print(f'\\nexit status {os.waitstatus_to_exitcode(status)}', flush=True)\n"
+)
+
+
+def _in_terminal(project: Path, *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-c", TERMINAL, sys.executable, "-m", PACKAGE, *args],
+        cwd=project,
+        env=_env(project),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _press(process: subprocess.Popen[bytes], keys: bytes) -> None:
+    assert process.stdin is not None
+    process.stdin.write(keys)
+    process.stdin.flush()
+
+
+def _wait_for(path: Path, process: subprocess.Popen[bytes], timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+
+
+def test_ctrl_c_in_a_terminal_saves_and_exits_75_then_the_run_resumes(
+    project: Path, tmp_path: Path
+) -> None:
+    run_dir = tmp_path / "interrupted"
+    history = run_dir / "seed-0" / "history.jsonl"
+    args = ["train", "--run-dir", str(run_dir), "seeds=[0]", "epochs=200", "data.samples=2000"]
+    process = _in_terminal(project, *args)
+    _wait_for(history, process)
+    _press(process, b"\x03")
+    out = process.communicate(timeout=120)[0].decode(errors="replace")
+    assert "exit status 75" in out, out[-3000:]
+    assert "Traceback" not in out and "KeyboardInterrupt" not in out, out[-3000:]
+    assert "Ctrl-C again to abort" in out and f"--run-dir {run_dir} to resume" in out
+    epochs = len(history.read_text().splitlines())
+    assert 1 <= epochs < 200
+    assert [p.name for p in (run_dir / "seed-0" / "backup").iterdir()] == [f"epoch-{epochs:06d}"]
+    # The same command goes on from the saved epoch, not from epoch 1; Ctrl-C stops it again.
+    process = _in_terminal(project, *args)
+    deadline = time.monotonic() + 300
+    while len(history.read_text().splitlines()) <= epochs:
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    _press(process, b"\x03")
+    out = process.communicate(timeout=120)[0].decode(errors="replace")
+    assert "exit status 75" in out and "Traceback" not in out, out[-3000:]
+    rows = [json.loads(line) for line in history.read_text().splitlines()]
+    assert [row["epoch"] for row in rows] == list(range(1, len(rows) + 1))
+    assert epochs < len(rows) < 200
+
+
+def test_a_second_ctrl_c_aborts_at_once_without_a_traceback(project: Path, tmp_path: Path) -> None:
+    run_dir = tmp_path / "aborted"
+    args = ["train", "--run-dir", str(run_dir), "seeds=[0]", "epochs=2000", "data.samples=2000"]
+    process = _in_terminal(project, *args)
+    _wait_for(run_dir / "seed-0" / "history.jsonl", process)
+    _press(process, b"\x03")
+    time.sleep(0.5)
+    _press(process, b"\x03")
+    out = process.communicate(timeout=60)[0].decode(errors="replace")
+    assert f"exit status -{int(signal.SIGINT)}" in out, out[-3000:]  # SIGINT's own ending
+    assert "Traceback" not in out and "KeyboardInterrupt" not in out, out[-3000:]
