@@ -119,11 +119,25 @@ def _pick_run_dir(args: argparse.Namespace, root: Path, config: Config, multi: b
     return candidate
 
 
+def _read_json(path: Path) -> Any:
+    """A JSON file the engine wrote; a damaged one is a clear error, not a traceback."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise AppError(
+            f"{path}: cannot be read ({exc}); it is damaged: start over with --run-dir NEW, "
+            "or restore the file"
+        ) from None
+
+
 def _check_same_config(run_dir: Path, config: Config) -> None:
     saved = run_dir / "config.json"
     if not saved.exists():
         return
-    before = json.loads(saved.read_text(encoding="utf-8"))["values"]
+    record = _read_json(saved)
+    if not isinstance(record, dict) or not isinstance(record.get("values"), dict):
+        raise AppError(f"{saved}: not a run's config.json; start over with --run-dir NEW")
+    before = record["values"]
     now = json.loads(json.dumps(config.values))
     if before != now:
         changed = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k))
@@ -172,7 +186,9 @@ def _train_seeds(
         "distribution: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in distribution.items()),
         flush=True,
     )
-    if chief:
+    if chief:  # only the chief writes; the other workers read what it wrote
+        # Made only now, when the input has been accepted: a refusal leaves no directory.
+        run_dir.mkdir(parents=True, exist_ok=True)
         environment = describe_environment(root, config.seeds)
         environment.update(
             precision=precision, strategy=distribution["strategy"], distribution=distribution
@@ -180,7 +196,7 @@ def _train_seeds(
         earlier = run_dir / "environment.json"
         if earlier.exists():
             # A resumed run: keep where and how the earlier starts ran, newest last.
-            before = json.loads(earlier.read_text(encoding="utf-8"))
+            before = _read_json(earlier)
             environment["earlier_starts"] = [*before.pop("earlier_starts", []), before]
         write_json(earlier, environment)
         write_json(
@@ -425,12 +441,10 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     return EXIT_OK
 
 
-def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
-    from dlc_common.claims import INCONCLUSIVE, NOT_JUDGED, REPRODUCED, judge, load_claims
-    from dlc_common.files import write_json
-    from dlc_common.report import require_matplotlib, results_table, update_readme, write_report
+def _claims(root: Path) -> Any:
+    """The replication's claims; none registered is bad input (before any training)."""
+    from dlc_common.claims import load_claims
 
-    root, config, run_dir = ctx["root"], ctx["config"], ctx["run_dir"]
     claims = load_claims(root / "claims.toml")
     if not claims.claims:
         raise AppError(
@@ -438,8 +452,78 @@ def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
             'value, tolerance, direction and where (for example where = "Table 2") for each '
             "result of the paper this replication tests"
         )
+    return claims
+
+
+def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
+    from dlc_common.report import require_matplotlib
+
+    claims = _claims(ctx["root"])
     require_matplotlib()  # before hours of training, not after
-    metrics = _train_seeds(ctx["experiment"], config, run_dir, ctx["chief"], root)
+    _publishes(ctx["root"], ctx["config"], args)  # a refusal comes before training too
+    metrics = _train_seeds(
+        ctx["experiment"], ctx["config"], ctx["run_dir"], ctx["chief"], ctx["root"]
+    )
+    return _judge_and_report(args, ctx, claims, metrics)
+
+
+def _cmd_report(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
+    """Judge and report a finished run again, from its saved metrics, without training."""
+    from dlc_common.report import require_matplotlib
+
+    config, run_dir = ctx["config"], ctx["run_dir"]
+    claims = _claims(ctx["root"])
+    require_matplotlib()
+    metrics: dict[int, dict[str, float]] = {}
+    missing = []
+    for seed in config.seeds:
+        path = _seed_dir(run_dir, seed) / "metrics.json"
+        if not path.is_file():
+            missing.append(seed)
+            continue
+        try:
+            metrics[seed] = json.loads(path.read_text(encoding="utf-8"))["metrics"]
+        except (ValueError, KeyError, UnicodeDecodeError) as exc:
+            raise AppError(
+                f"{path}: not a metrics file ({exc}); remove it and resume the run with "
+                f"replicate --run-dir {run_dir} to train that seed again"
+            ) from None
+    if missing:
+        raise AppError(
+            f"{run_dir}: seeds {missing} have no metrics.json: the run is not finished; finish "
+            f"it with replicate --profile {config.profile} --run-dir {run_dir}"
+        )
+    return _judge_and_report(args, ctx, claims, metrics)
+
+
+def _changes(root: Path, config: Config) -> dict[str, Any]:
+    """The values of this run that differ from its profile's file as it is now."""
+    profile = load_config(root / "configs", config.profile).values
+    now = json.loads(json.dumps(config.values))  # as saved in config.json
+    saved = json.loads(json.dumps(profile))
+    return {k: now.get(k) for k in sorted(set(now) | set(saved)) if now.get(k) != saved.get(k)}
+
+
+def _publishes(root: Path, config: Config, args: argparse.Namespace) -> bool:
+    """Whether this run writes report/ and the README table: the paper's own settings only."""
+    if config.profile != PUBLISHED_PROFILE:
+        if getattr(args, "publish", False):
+            raise AppError(
+                f"--publish: only the {PUBLISHED_PROFILE!r} profile publishes; "
+                f"run --profile {PUBLISHED_PROFILE}"
+            )
+        return False
+    return not _changes(root, config) or getattr(args, "publish", False)
+
+
+def _judge_and_report(
+    args: argparse.Namespace, ctx: dict[str, Any], claims: Any, metrics: dict[int, dict[str, float]]
+) -> int:
+    from dlc_common.claims import INCONCLUSIVE, NOT_JUDGED, REPRODUCED, judge
+    from dlc_common.files import write_json
+    from dlc_common.report import results_table, update_readme, write_report
+
+    root, config, run_dir = ctx["root"], ctx["config"], ctx["run_dir"]
     verdicts = [
         judge(
             claim,
@@ -454,9 +538,10 @@ def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     if not ctx["chief"]:
         return EXIT_OK
     write_json(run_dir / "verdicts.json", [v.as_dict() for v in verdicts])
-    published = config.profile == PUBLISHED_PROFILE
+    published = _publishes(root, config, args)
+    changes = _changes(root, config) if config.profile == PUBLISHED_PROFILE else {}
     out = root / "report" if published else run_dir / "report"
-    environment = json.loads((run_dir / "environment.json").read_text(encoding="utf-8"))
+    environment = _read_json(run_dir / "environment.json")
     figures = _figures(ctx["experiment"], run_dir, metrics, out)
     report = write_report(
         out,
@@ -471,15 +556,24 @@ def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
         environment=environment,
         figures=figures,
         seconds=_seconds(run_dir, list(metrics)) if _own_loop(ctx["experiment"]) else None,
+        changes=changes,
     )
     print(f"report: {report}")
     if published:
         readme = root / "README.md"
         try:
-            update_readme(readme, results_table(verdicts, config.profile))
+            update_readme(readme, results_table(verdicts, config.profile, changes))
             print(f"README: results table rewritten in {readme}")
         except (OSError, ValueError) as exc:
             print(f"warning: README not updated: {exc}", file=sys.stderr)
+    elif config.profile == PUBLISHED_PROFILE:
+        changed = ", ".join(f"{k}={v!r}" for k, v in changes.items())
+        print(
+            "report/ and the README table are not rewritten: this run changes "
+            f"configs/{PUBLISHED_PROFILE}.toml ({changed}); its report is in {out}. Run "
+            "without overrides to publish, or add --publish to publish with them shown",
+            file=sys.stderr,
+        )
     if not config.judge:
         print(f"profile {config.profile!r} is not judged; run --profile paper for verdicts")
         return EXIT_OK
@@ -507,15 +601,23 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "train": "train every seed of the profile; final metrics into the run directory",
         "evaluate": "evaluate the trained models of a run again",
         "replicate": "train, judge each claim, write the report (exit 1 if not reproduced)",
+        "report": "judge and report a finished run again, without training (--run-dir RUN)",
     }
     for name, text in helps.items():
         command = commands.add_parser(name, help=text, description=text)
         command.add_argument("--profile", default="smoke", help="configs/PROFILE.toml (smoke)")
         command.add_argument("--run-dir", help="the run directory (resumed if it exists)")
         command.add_argument("--root", help="the repository root (default: found)")
-        if name != "evaluate":
+        if name in ("train", "replicate"):
             command.add_argument(
                 "--resume", action="store_true", help="continue the latest run of the profile"
+            )
+        if name in ("replicate", "report"):
+            command.add_argument(
+                "--publish",
+                action="store_true",
+                help="paper profile with overrides: still write report/ and the README table, "
+                "showing the overrides (without them a paper run always publishes)",
             )
         command.add_argument(
             "overrides", nargs="*", metavar="KEY=VALUE", help="change a config value"
@@ -527,7 +629,7 @@ def main(argv: Sequence[str] | None = None, *, package: str) -> int:
     """Run a replication package's command line; returns the exit status."""
     prog = package.rsplit(".", 1)[0]
     args = build_parser(prog).parse_args(argv)
-    if args.command == "evaluate":
+    if args.command in ("evaluate", "report"):  # no training to stop
         return _run_command(args, prog, package)
     # From here on SIGTERM, SIGUSR1 and Ctrl-C only ask the run to stop at its next safe point
     # (the end of an epoch or seed, agreed by every worker): also during start-up.
@@ -544,14 +646,16 @@ def _run_command(args: argparse.Namespace, prog: str, package: str) -> int:
         cluster = cluster_from_environment()
         chief = cluster.is_chief
         run_dir = _pick_run_dir(args, root, config, cluster.multi_worker)
-        if args.command == "evaluate" and (run_dir / "config.json").exists():
+        if args.command in ("evaluate", "report"):
+            if not (run_dir / "config.json").is_file():
+                raise AppError(f"{run_dir}: no run there (no config.json); give --run-dir RUN")
             # Evaluate a run with the settings it was trained with (plus any given now).
-            saved = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
-            config = Config(saved["profile"], saved["values"]).override(args.overrides)
+            saved = _read_json(run_dir / "config.json")
+            config = Config(
+                saved["profile"], saved["values"], dict(saved.get("overrides") or {})
+            ).override(args.overrides)
         else:
             _check_same_config(run_dir, config)
-        if chief:  # only the chief writes; the other workers read what it wrote
-            run_dir.mkdir(parents=True, exist_ok=True)
         import dlc_common.quiet  # noqa: F401  (before the experiment imports TensorFlow)
 
         experiment = importlib.import_module(f"{package}.experiment")
@@ -567,7 +671,12 @@ def _run_command(args: argparse.Namespace, prog: str, package: str) -> int:
             "package": prog,
         }
         print(f"{args.command} --profile {config.profile}: run directory {run_dir}", flush=True)
-        handler = {"train": _cmd_train, "evaluate": _cmd_evaluate, "replicate": _cmd_replicate}
+        handler = {
+            "train": _cmd_train,
+            "evaluate": _cmd_evaluate,
+            "replicate": _cmd_replicate,
+            "report": _cmd_report,
+        }
         return handler[args.command](args, ctx)
     except (AppError, ConfigError, NotImplementedError) as exc:
         print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)

@@ -153,12 +153,72 @@ def test_paper_profile_judges_claims_and_rewrites_the_readme(project: Path) -> N
     assert "claim stub-accuracy not reproduced" in failed.stderr
     assert "❌ not reproduced" in (project / "README.md").read_text()
 
-    # No claim at all: refused before any training, with what to do.
+    # No claim at all: refused before any training, with what to do, and nothing left behind.
+    good_claims = claims.read_text()
     claims.write_text("# no claims yet\n")
+    before = sorted((project / "runs" / "paper").iterdir())
     empty = run(project, "replicate", "--profile", "paper")
     assert empty.returncode == 2
     assert "registers no claim: add a [[claims]] table" in empty.stderr
-    assert len(list((project / "runs" / "paper").iterdir())) <= 2
+    assert sorted((project / "runs" / "paper").iterdir()) == before
+    claims.write_text(good_claims)
+
+
+def test_only_the_papers_settings_publish_and_report_redraws_a_run(project: Path) -> None:
+    readme = project / "README.md"
+    # The paper profile with changed settings: judged, but its report stays in its run.
+    quick = project / "runs" / "quick"
+    args = ["replicate", "--profile", "paper", "--run-dir", str(quick), "epochs=2", "seeds=[0,1]"]
+    result = run(project, *args)
+    assert result.returncode in (0, 1), result.stderr[-3000:]
+    assert not (project / "report").exists() and readme.read_text() == README
+    assert "not rewritten: this run changes configs/paper.toml (epochs=2, seeds=[0, 1])" in (
+        result.stderr
+    )
+    own = (quick / "report" / "REPORT.md").read_text()
+    assert "**Not the settings of `configs/paper.toml`**: this run changed `epochs=2`" in own
+    # --publish publishes it all the same, the changed settings shown in report and README.
+    history = (quick / "seed-0" / "history.jsonl").read_text()
+    published = run(project, "report", "--run-dir", str(quick), "--publish")
+    assert published.returncode == result.returncode, published.stderr[-3000:]
+    assert "Not the settings of configs/paper.toml" in readme.read_text()
+    assert "`seeds=[0, 1]`" in (project / "report" / "REPORT.md").read_text()
+    assert (quick / "seed-0" / "history.jsonl").read_text() == history  # nothing retrained
+    # report --run-dir redraws a run's report from its saved metrics, without training.
+    for path in (quick / "report").iterdir():
+        path.unlink()
+    again = run(project, "report", "--run-dir", str(quick))
+    assert again.returncode == result.returncode, again.stderr[-3000:]
+    assert (quick / "report" / "REPORT.md").read_text() == own
+    assert "training" not in again.stdout and "seed 0:" not in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "--profile", "paper"], "no run there (no config.json)"),
+        (["replicate", "--profile", "smoke", "--publish"], "only the 'paper' profile publishes"),
+    ],
+)
+def test_report_and_publish_refusals(project: Path, args: list[str], message: str) -> None:
+    result = run(project, *args, "--run-dir", str(project / "runs" / "none"))
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (project / "runs" / "none").exists()
+
+
+def test_report_of_an_unfinished_run_says_how_to_finish_it(project: Path) -> None:
+    run_dir = project / "runs" / "half"
+    trained = run(project, "train", "--profile", "smoke", "--run-dir", str(run_dir), "seeds=[0,1]")
+    assert trained.returncode == 0, trained.stderr[-3000:]
+    (run_dir / "seed-1" / "metrics.json").unlink()
+    result = run(project, "report", "--run-dir", str(run_dir))
+    assert result.returncode == 2 and "seeds [1] have no metrics.json" in result.stderr
+    assert f"replicate --profile smoke --run-dir {run_dir}" in result.stderr
+    (run_dir / "config.json").write_text("{not json")
+    damaged = run(project, "report", "--run-dir", str(run_dir))
+    assert damaged.returncode == 2 and "config.json: cannot be read" in damaged.stderr
+    assert "Traceback" not in damaged.stderr
 
 
 @pytest.mark.parametrize(
