@@ -207,7 +207,7 @@ def _words(text: str) -> list[str]:
 _PERMISSIVE = {
     i.lower()
     for i in _words(
-        "0BSD AFL-2.1 Apache-2.0 Artistic-2.0 BlueOak-1.0.0 BSD-1-Clause BSD-2-Clause "
+        "0BSD Apache-2.0 Artistic-2.0 BlueOak-1.0.0 BSD-1-Clause BSD-2-Clause "
         "BSD-2-Clause-Patent BSD-3-Clause BSD-3-Clause-Clear BSD-3-Clause-LBNL BSL-1.0 "
         "bzip2-1.0.6 CC-BY-3.0 CC-BY-4.0 CC0-1.0 CNRI-Python curl HPND HPND-sell-variant ISC "
         "libpng-2.0 Libpng MIT MIT-0 MIT-CMU MIT-Modern-Variant MirOS NCSA NTP PostgreSQL "
@@ -215,6 +215,19 @@ _PERMISSIVE = {
         "W3C-20150513 WTFPL X11 Zlib zlib-acknowledgement ZPL-2.1"
     )
 }
+
+# Free and permissive, but incompatible with the GPL (the FSF's list of licences): the
+# advertising clause of BSD-4-Clause, Apache 1.x's naming conditions, AFL's and MS-PL's patent
+# and venue terms. They are classified as unknown, with the reason said: a person decides.
+_GPL_INCOMPATIBLE = {
+    i.lower()
+    for i in _words(
+        "AFL-1.1 AFL-1.2 AFL-2.0 AFL-2.1 AFL-3.0 Apache-1.0 Apache-1.1 BSD-4-Clause "
+        "BSD-4-Clause-Shortened BSD-4-Clause-UC BSD-4.3RENO BSD-4.3TAHOE MS-PL OpenSSL "
+        "OpenSSL-standalone PHP-3.0 PHP-3.01 SSLeay-standalone Zend-2.0"
+    )
+}
+INCOMPATIBLE_NOTE = "permissive but not compatible with the GPL: a person must review it"
 
 # Exceptions that allow linking or bundling without the copyleft reaching the user's code
 # (compiler runtimes, class paths, system calls): they turn strong copyleft into weak.
@@ -265,6 +278,9 @@ def classify_license(term: License) -> Verdict:
                 category, family = cat, fam
                 break
     label = str(term) + (f" ({family})" if family else "")
+    incompatible = ident in _GPL_INCOMPATIBLE
+    if incompatible:
+        label += f": {INCOMPATIBLE_NOTE}"
     if term.exception:
         if term.exception.lower() in _LINKING_EXCEPTIONS:
             if category == Category.STRONG_COPYLEFT:
@@ -274,7 +290,7 @@ def classify_license(term: License) -> Verdict:
             # An exception only ever adds permissions, so the licence without it is the
             # worst case; an exception we do not know is said, not guessed at.
             label += f": exception {term.exception} not known to this check"
-    elif category == Category.UNKNOWN:
+    elif category == Category.UNKNOWN and not incompatible:
         label += ": not a licence this check knows"
     return Verdict(category, (label,))
 
@@ -299,7 +315,10 @@ def classify_expression(expression: str) -> Verdict:
 
 def is_known(term: License) -> bool:
     """Whether an id is one this module classifies (so free text like ``BSD`` is not)."""
-    return classify_license(License(term.id)).category != Category.UNKNOWN
+    ident = term.id.lower()
+    return ident in _GPL_INCOMPATIBLE or classify_license(License(term.id)).category != (
+        Category.UNKNOWN
+    )
 
 
 def deprecated_ids(expression: str) -> list[tuple[str, str]]:
@@ -332,6 +351,19 @@ _TEXT_RULES: tuple[tuple[str, Category, str], ...] = (
     (r"\bmozilla\b|\bmpl\b", Category.WEAK_COPYLEFT, "MPL"),
     (r"\beclipse public|\bepl\b", Category.WEAK_COPYLEFT, "EPL"),
     (r"common development and distribution|\bcddl\b", Category.WEAK_COPYLEFT, "CDDL"),
+    # Before the families they belong to: the GPL-incompatible versions (see _GPL_INCOMPATIBLE).
+    (
+        r"\bapache(?:[ -]+software)?(?:[ -]+licen[cs]e)?[ ,-]*(?:v(?:ersion)?\.? ?)?1(?:\.[01])?\b",
+        Category.UNKNOWN,
+        f"Apache 1.x, {INCOMPATIBLE_NOTE}",
+    ),
+    (
+        r"\b(?:4|four)[ -]clause\b.*\bbsd\b|\bbsd\b.*\b(?:4|four)[ -]clause\b|\bbsd-4\b"
+        r"|\boriginal bsd\b",
+        Category.UNKNOWN,
+        f"BSD-4-Clause, {INCOMPATIBLE_NOTE}",
+    ),
+    (r"academic free licen[cs]e|\bafl\b", Category.UNKNOWN, f"AFL, {INCOMPATIBLE_NOTE}"),
     (r"\bapache\b", Category.PERMISSIVE, "Apache"),
     (r"\bbsd\b", Category.PERMISSIVE, "BSD"),
     (r"\bmit\b|\bexpat\b", Category.PERMISSIVE, "MIT"),

@@ -109,7 +109,10 @@ def test_invalid_expressions_are_rejected_with_a_reason(text: str, message: str)
         ("MPL-2.0 AND LicenseRef-Proprietary", UNKNOWN, "LicenseRef-Proprietary"),
         ("GPL-2.0-only AND LicenseRef-Proprietary", STRONG, "GPL-2.0-only"),
         # Permissive but not GPL-compatible: a person must look at it.
-        ("BSD-4-Clause", UNKNOWN, "BSD-4-Clause"),
+        ("BSD-4-Clause", UNKNOWN, "BSD-4-Clause: permissive but not compatible with the GPL"),
+        ("Apache-1.1", UNKNOWN, "Apache-1.1: permissive but not compatible with the GPL"),
+        ("AFL-2.1", UNKNOWN, "AFL-2.1: permissive but not compatible with the GPL"),
+        ("AFL-2.1 OR MIT", PERMISSIVE, "MIT"),
     ],
 )
 def test_classification(expression: str, category: Category, deciding: str) -> None:
