@@ -174,8 +174,15 @@ def declared_dependencies(pyproject: Path, extras: Sequence[str] | None) -> tupl
     project = load_toml(pyproject).get("project")
     if not isinstance(project, dict) or "name" not in project:
         raise ConfigError(f"{pyproject}: no [project] table with a name (PEP 621)")
-    name = normalize(str(project["name"]))
+    if not isinstance(project["name"], str):
+        raise ConfigError(f'{pyproject}: project.name must be a string, such as "MyProject"')
+    name = normalize(project["name"])
     optional = project.get("optional-dependencies", {}) or {}
+    if not isinstance(optional, dict):
+        raise ConfigError(
+            f"{pyproject}: project.optional-dependencies must be a table of arrays: "
+            '[project.optional-dependencies] then cpu = ["tensorflow-cpu"]'
+        )
     known = {normalize(e): e for e in optional}
     if extras is None:
         chosen = list(optional)
@@ -187,10 +194,16 @@ def declared_dependencies(pyproject: Path, extras: Sequence[str] | None) -> tupl
                 f"the extras are: {', '.join(optional) or 'none'}"
             )
         chosen = [known[normalize(e)] for e in extras]
-    groups = [("[project] dependencies", project.get("dependencies", []) or [])]
-    groups += [(f"extra '{e}'", optional[e]) for e in chosen]
+    groups = [("[project] dependencies", "project.dependencies", project.get("dependencies"))]
+    groups += [(f"extra '{e}'", f"project.optional-dependencies.{e}", optional[e]) for e in chosen]
     roots = []
-    for origin, requirements in groups:
+    for origin, field, requirements in groups:
+        requirements = requirements or []
+        if not isinstance(requirements, list) or not all(isinstance(r, str) for r in requirements):
+            raise ConfigError(
+                f"{pyproject}: {field} must be an array of strings, such as "
+                '["numpy>=2", "tensorflow-cpu"]'
+            )
         for text in requirements:
             try:
                 roots.append(Root(parse_requirement(text), origin))
@@ -206,23 +219,50 @@ def inspect_environment(python: str | None) -> dict[str, Any]:
         # folders are not installed distributions.
         here = ("", os.getcwd())
         return _environment.collect([p for p in sys.path if p not in here])
+    fix = "point --python at the project's environment's interpreter (such as .venv/bin/python)"
+    if not python.strip():
+        raise ConfigError(f"--python is empty: {fix}")
     source = Path(_environment.__file__).read_text(encoding="utf-8")
     try:
         result = subprocess.run(
-            [python, "-c", source], capture_output=True, text=True, check=False, timeout=120
+            [python, "-c", source], capture_output=True, check=False, timeout=120
         )
     except OSError as exc:
-        raise ConfigError(f"cannot run the Python interpreter {python}: {exc.strerror}") from None
+        raise ConfigError(
+            f"cannot run the Python interpreter {python}: {exc.strerror}: {fix}"
+        ) from None
+    except subprocess.TimeoutExpired:
+        raise ConfigError(f"{python} did not answer within 120 s: {fix}") from None
     if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise ConfigError(f"{python} could not list its distributions: {last}")
-    return json.loads(result.stdout)
+        stderr = result.stderr.decode(errors="replace").strip().splitlines() or ["no output"]
+        raise ConfigError(
+            f"{python} could not list its distributions ({stderr[-1][:200]}): is it a Python 3.8 "
+            f"or newer? {fix}"
+        )
+    try:
+        inventory = json.loads(result.stdout)
+    except ValueError:
+        inventory = None
+    if not (
+        isinstance(inventory, dict)
+        and isinstance(inventory.get("executable"), str)
+        and isinstance(inventory.get("environment"), dict)
+        and isinstance(inventory.get("dists"), list)
+    ):
+        raise ConfigError(
+            f"{python} is not a Python interpreter: it ran, but did not list its distributions: "
+            f"{fix}"
+        )
+    inventory["dists"] = [
+        d for d in inventory["dists"] if isinstance(d, dict) and isinstance(d.get("name"), str)
+    ]
+    return inventory
 
 
 def choose_python(root: Path, given: str | None) -> str | None:
     """--python, else the project's .venv, else None (the interpreter running this check)."""
-    if given:
-        return given
+    if given is not None:
+        return given  # even empty: inspect_environment says what is wrong with it
     for candidate in (root / ".venv" / "bin" / "python", root / ".venv" / "Scripts" / "python.exe"):
         if candidate.exists():
             return str(candidate)

@@ -462,3 +462,162 @@ def test_metadata_is_read_as_importlib_metadata_reads_it() -> None:
             assert (mine["license"] or "").split() == (meta.get("License") or "").split()
             compared += 1
     assert compared >= 10  # pytest, pre-commit, uv and their dependencies at least
+
+
+@pytest.mark.parametrize("license_id", ["BSD-4-Clause", "Apache-1.1", "Apache-1.0", "AFL-2.1"])
+def test_gpl_incompatible_ids_fail_alike_in_every_field(
+    repo: Repo, site: Site, capsys: pytest.CaptureFixture[str], license_id: str
+) -> None:
+    """The free-text License field is read as SPDX when it is an SPDX id."""
+    site.add("fake-expression", expression=license_id)
+    site.add("fake-field", license=license_id)
+    project(repo, ["fake-expression", "fake-field"])
+    status, output = run(capsys)
+    assert status == 1
+    why = f"unknown: {license_id}: permissive but not compatible with the GPL"
+    assert f"fake-expression 1.0: {why}" in output and "[License-Expression]" in output
+    assert f"fake-field 1.0: {why}" in output and "[License]" in output
+    by_expression = classify_metadata(license_id, [], None).verdict
+    assert classify_metadata(None, [], license_id).verdict == by_expression
+    assert by_expression.category == UNKNOWN
+    # As any unknown licence: a reviewed entry lets it pass.
+    allow(
+        repo,
+        {"package": "fake-expression", "reason": REASON},
+        {"package": "fake-field", "reason": REASON},
+    )
+    assert run(capsys)[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Apache Software License 1.1", UNKNOWN),
+        ("Apache License, Version 1.0", UNKNOWN),
+        ("BSD 4-Clause", UNKNOWN),
+        ("Original BSD License", UNKNOWN),
+        ("Academic Free License 3.0", UNKNOWN),
+        ("Apache License, Version 2.0", PERMISSIVE),
+        ("BSD 3-Clause License", PERMISSIVE),
+        ("BSD-3-Clause OR BSD-4-Clause", PERMISSIVE),
+        ("MIT AND BSD-4-Clause", UNKNOWN),
+    ],
+)
+def test_gpl_incompatible_versions_in_free_text(text: str, category: Category) -> None:
+    assert classify_metadata(None, [], text).verdict.category == category
+
+
+def unreadable(kind: str) -> tuple[str, bytes]:
+    """A file name and bytes that are not UTF-8."""
+    return kind, (
+        b'[project]\nname = "caf\xe9"\n'
+        if kind == "pyproject.toml"
+        else (b'[[allow]]\npackage = "caf\xe9"\nreason = "r e a s o n"\n')
+    )
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", ".dlc-licenses.toml"])
+def test_files_that_are_not_utf8_are_one_clear_line(
+    repo: Repo, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    project(repo, [])
+    repo.write(*unreadable(name))
+    status, output = run(capsys)
+    assert status == 1
+    assert output.strip().count("\n") == 0 and "Traceback" not in output
+    assert f"{name}: not UTF-8 (byte 0xe9 at offset" in output
+    assert "save it again as UTF-8" in output
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('dependencies = "numpy"', "project.dependencies must be an array of strings"),
+        ("dependencies = [3]", "project.dependencies must be an array of strings"),
+        ('dependencies = [{ name = "numpy" }]', "project.dependencies must be an array"),
+        ('optional-dependencies = "numpy"', "project.optional-dependencies must be a table"),
+        ("name = 7", "project.name must be a string"),
+        (
+            '[project.optional-dependencies]\ncpu = "x"',
+            "project.optional-dependencies.cpu must be an array",
+        ),
+        (
+            "[project.optional-dependencies]\ncpu = [1]",
+            "project.optional-dependencies.cpu must be an array",
+        ),
+    ],
+)
+def test_mistyped_pyproject_fields_are_one_clear_line(
+    repo: Repo, capsys: pytest.CaptureFixture[str], table: str, message: str
+) -> None:
+    name = "" if table.startswith("name") else 'name = "x"\n'
+    repo.write("pyproject.toml", f"[project]\n{name}{table}\n")
+    status, output = run(capsys)
+    assert status == 1
+    assert output.strip().count("\n") == 0 and "Traceback" not in output
+    assert f"pyproject.toml: {message}" in output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[[allow]]\npackage = 7\nreason = 'a real reason here'\n",
+        "[[allow]]\npackage = 'x'\nreason = 7\n",
+        "[[allow]]\npackage = 'x'\nreason = 'a real reason here'\nlicense = 7\n",
+        "allow = 'x'\n",
+        "allow = [1]\n",
+        "[allow]\npackage = 'x'\n",
+        "[[allow]]\npackage = 'x'\nreason = 'a real reason here'\nwhy = 'x'\n",
+    ],
+)
+def test_mistyped_allow_lists_are_one_clear_line(
+    repo: Repo, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    project(repo, [])
+    repo.write(".dlc-licenses.toml", content)
+    status, output = run(capsys)
+    assert status == 1
+    assert output.strip().count("\n") == 0 and "Traceback" not in output
+    assert ".dlc-licenses.toml: " in output
+
+
+def fake_interpreter(folder: Path, script: str) -> str:
+    """An executable that is not a Python interpreter."""
+    path = folder / "not-python"
+    path.write_text(f"#!/bin/sh\n{script}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("script", "message"),
+    [
+        ("true", "is not a Python interpreter: it ran, but did not list its distributions"),
+        ("echo hello", "is not a Python interpreter"),
+        ("echo '{}'", "is not a Python interpreter"),
+        ("echo '[1, 2]'", "is not a Python interpreter"),
+        ("printf '\\377\\376'", "is not a Python interpreter"),
+        ("echo 'SyntaxError: invalid syntax' >&2; exit 1", "(SyntaxError: invalid syntax)"),
+    ],
+)
+def test_python_that_is_not_python_is_one_clear_line(
+    repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], script: str, message: str
+) -> None:
+    project(repo, [])
+    python = fake_interpreter(tmp_path, script)
+    status, output = run(capsys, "--python", python)
+    assert status == 1
+    assert output.strip().count("\n") == 0 and "Traceback" not in output
+    assert f"{python} " in output and message in output
+    assert "point --python at the project's environment's interpreter" in output
+
+
+def test_python_empty_or_a_folder_is_one_clear_line(
+    repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project(repo, [])
+    status, output = run(capsys, "--python", "")
+    assert status == 1 and "--python is empty" in output
+    status, output = run(capsys, "--python", str(tmp_path))
+    assert status == 1 and f"cannot run the Python interpreter {tmp_path}" in output
+    assert "Traceback" not in output
