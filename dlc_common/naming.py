@@ -44,7 +44,10 @@ _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"}
 _SUFFIXES_AFTER_COMMA = _SUFFIXES - {"v"}
 _APOSTROPHES = "'’ʼ‘`´"
 _PIECE_SEPARATORS = re.compile(r"[\s\-‐‑‒–—.]+")
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+# BibTeX's separator, also at the very start or end of the list ("and Smith, J").
+_AND = re.compile(r"(?:^|\s+)and(?=\s|$)", re.IGNORECASE)
+_OTHERS = {"others", "et al", "et al.", "etal"}
+_WORD_START = re.compile(r"(^|[\s\-‐‑‒–—.'’ʼ‘`´])(\w)")
 
 
 class NamingError(ValueError):
@@ -62,6 +65,7 @@ class Author(NamedTuple):
     first: str
     von: str
     last: str
+    jr: str = ""  # a generational suffix (Jr, III), never part of the repository name
 
     @property
     def surname(self) -> str:
@@ -114,28 +118,44 @@ def _is_suffix(text: str, suffixes: set[str] = _SUFFIXES) -> bool:
     return text.strip().replace("{", "").replace("}", "").lower() in suffixes
 
 
-def _first_von_last(text: str) -> Author:
+def _suffix(text: str) -> str:
+    """A generational suffix as printed: Paperpile's ``Iii`` is ``III``."""
+    text = text.strip()
+    return text.upper() if text.lower() in {"ii", "iii", "iv", "v"} else text
+
+
+def _tokens_and_suffix(text: str) -> tuple[list[str], str]:
     tokens = [t for t in _split_top_level(text.strip(), re.compile(r"\s+")) if t]
     if len(tokens) > 1 and _is_suffix(tokens[-1]):
-        tokens = tokens[:-1]  # Hal Daumé III
+        return tokens[:-1], _suffix(tokens[-1])  # Hal Daumé III, "Ororbia II, Alexander"
+    return tokens, ""
+
+
+def _first_von_last(text: str, jr: str = "") -> Author:
+    tokens, suffix = _tokens_and_suffix(text)
+    jr = jr or suffix
     if len(tokens) == 1:
-        return Author("", "", tokens[0])
+        return Author("", "", tokens[0], jr)
     lower = [i for i, token in enumerate(tokens[:-1]) if _is_lower(token)]
     if not lower:
-        return Author(" ".join(tokens[:-1]), "", tokens[-1])
+        return Author(" ".join(tokens[:-1]), "", tokens[-1], jr)
     start, end = lower[0], lower[-1]
     return Author(
-        " ".join(tokens[:start]), " ".join(tokens[start : end + 1]), " ".join(tokens[end + 1 :])
+        " ".join(tokens[:start]),
+        " ".join(tokens[start : end + 1]),
+        " ".join(tokens[end + 1 :]),
+        jr,
     )
 
 
-def _von_last(text: str) -> tuple[str, str]:
-    tokens = [t for t in _split_top_level(text.strip(), re.compile(r"\s+")) if t]
+def _von_last(text: str) -> tuple[str, str, str]:
+    # "Ororbia II, Alexander G" is "Ororbia, II, Alexander G", whatever the exporter wrote.
+    tokens, jr = _tokens_and_suffix(text)
     lower = [i for i, token in enumerate(tokens[:-1]) if _is_lower(token)]
     if not lower:
-        return "", " ".join(tokens)
+        return "", " ".join(tokens), jr
     end = lower[-1]
-    return " ".join(tokens[: end + 1]), " ".join(tokens[end + 1 :])
+    return " ".join(tokens[: end + 1]), " ".join(tokens[end + 1 :]), jr
 
 
 def parse_name(text: str) -> Author:
@@ -147,16 +167,16 @@ def parse_name(text: str) -> Author:
     if len(parts) == 2:
         before, after = parts
         if _is_suffix(before) and after:
-            return _first_von_last(after)  # Paperpile's "Iii, Hal Daum{\'e}"
+            return _first_von_last(after, _suffix(before))  # Paperpile's "Iii, Hal Daum{\'e}"
         if _is_suffix(after, _SUFFIXES_AFTER_COMMA) and before:
-            return _first_von_last(before)  # "Martin Luther King, Jr"
-        von, last = _von_last(before)
-        return Author(after, von, last)
+            return _first_von_last(before, _suffix(after))  # "Martin Luther King, Jr"
+        von, last, jr = _von_last(before)
+        return Author(after, von, last, jr)
     if len(parts) == 3:
-        von, last = _von_last(parts[0])
         if _is_suffix(parts[0]) and parts[2]:
-            return _first_von_last(parts[2])
-        return Author(parts[2], von, last)
+            return _first_von_last(parts[2], _suffix(parts[0]))
+        von, last, jr = _von_last(parts[0])
+        return Author(parts[2], von, last, _suffix(parts[1]) or jr)
     raise NamingError(
         "authors",
         f"{text!r} has {len(parts) - 1} commas; write each name as 'Last, First', "
@@ -174,11 +194,19 @@ def parse_authors(authors: str) -> tuple[list[Author], bool]:
     names = []
     for chunk in _split_top_level(text, ";"):
         names.extend(p.strip() for p in _split_top_level(chunk, _AND))
-    names = [n for n in names if n]
+    names = [n for n in names if n]  # "and" at the start or end, or twice, names no one
     more = False
-    if names and names[-1].lower() in {"others", "et al", "et al.", "etal"}:
+    while names and names[-1].lower() in _OTHERS:
         more = True
         names.pop()
+    misplaced = [n for n in names if n.lower() in _OTHERS]
+    if misplaced:
+        raise NamingError(
+            "authors",
+            f"{misplaced[0]!r} stands in the middle of the author list, where the names it "
+            "stands for are unknown; list the authors in the paper's order and end the list "
+            "with 'and others' if it is cut short",
+        )
     if not names:
         raise NamingError(
             "authors", "no author name given; write e.g. 'Mikolov, Tomas and Joulin, Armand'"
@@ -186,9 +214,26 @@ def parse_authors(authors: str) -> tuple[list[Author], bool]:
     return [parse_name(name) for name in names], more
 
 
+def _normal_case(surname: str) -> str:
+    """The surname decoded, each word in capitals (``SMITH``) turned to ``Smith``.
+
+    An export in capitals must give the same name as one in the paper's own case. A word in
+    braces keeps its case (``{IBM}``): braces are how BibTeX protects case.
+    """
+    words = []
+    for word in _split_top_level(surname.strip(), re.compile(r"\s+")):
+        decoded = latex_to_unicode(word)
+        letters = [c for c in decoded if c.isalpha()]
+        protected = word.startswith("{") and not word.startswith("{\\")
+        if len(letters) > 1 and not protected and all(c.isupper() for c in letters):
+            decoded = _WORD_START.sub(lambda m: m.group(1) + m.group(2).upper(), decoded.lower())
+        words.append(decoded)
+    return " ".join(words)
+
+
 def surname_key(surname: str) -> str:
     """The surname as it appears in a repository name: ``van der Maaten`` → ``VanDerMaaten``."""
-    decoded = latex_to_unicode(surname)
+    decoded = _normal_case(surname)
     folded = fold_ascii(decoded)
     for char in _APOSTROPHES:
         folded = folded.replace(char, "")

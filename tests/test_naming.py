@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dlc_common.bibtex import parse_bibtex, read_bibtex
@@ -115,6 +117,114 @@ def test_author_parts() -> None:
     assert authors[0].display == "Laurens van der Maaten"
 
 
+# The same paper as different exporters write it gives one name (issue 16, item 7).
+@pytest.mark.parametrize(
+    ("forms", "year", "expected"),
+    [
+        (
+            [
+                "Ororbia, II, Alexander G and Mikolov, Tomas and Reitter, David",  # Paperpile
+                "Ororbia II, Alexander G and Mikolov, Tomas and Reitter, David",  # Zotero, Google
+                "Alexander G. Ororbia II and Tomas Mikolov and David Reitter",
+                "ORORBIA II, ALEXANDER G and MIKOLOV, TOMAS and REITTER, DAVID",
+            ],
+            2017,
+            "OrorbiaMikolovReitter2017",
+        ),
+        (
+            [
+                r"Daum{\'e} III, Hal",
+                r"Daum{\'e}, III, Hal",
+                r"Iii, Hal Daum{\'e}",  # Paperpile
+                r"Hal Daum{\'e} III",
+                "Hal Daumé III",
+                "DAUMÉ III, HAL",
+                r"DAUM{\'E} III, Hal",
+            ],
+            2005,
+            "Daume2005",
+        ),
+        (
+            ["SMITH, John", "Smith, John", "John SMITH", "smith, John", "Smith Jr., John"],
+            2020,
+            "Smith2020",
+        ),
+        (
+            ["King Jr., Martin Luther", "King, Jr., Martin Luther", "Martin Luther King Jr"],
+            1963,
+            "King1963",
+        ),
+        (["Smith IV, John", "Smith, IV, John", "Smith V, John", "John Smith V"], 2020, "Smith2020"),
+        (
+            ["O'NEIL, CATHY", "O'Neil, Cathy", "O’NEIL, Cathy"],
+            2016,
+            "ONeil2016",
+        ),
+        (["SOHL-DICKSTEIN, JASCHA", "Sohl-Dickstein, Jascha"], 2015, "SohlDickstein2015"),
+        (["DE FREITAS, NANDO", "de Freitas, Nando", "Nando de Freitas"], 2016, "DeFreitas2016"),
+        (["VAN DER MAATEN, L", "van der Maaten, L", "van der MAATEN, L"], 2008, "VanDerMaaten2008"),
+        (["LI, Yujia", "Li, Yujia"], 2017, "Li2017"),
+        ([r"M{\"U}LLER, Hans", r"M{\"u}ller, Hans", "MÜLLER, Hans"], 2001, "Muller2001"),
+        # Sort-only macros print nothing: {\noopsort{a}}Smith is Smith.
+        (
+            [
+                r"{\noopsort{a}}Smith, John",
+                r"\noopsort{b}Smith, John",
+                r"{\SortNoop{zz}}Smith, John",
+                r"John {\sortnoop{1}}Smith",
+                r"{\noop{Smith}}Smith, John",
+                r"Smi\-th, John",
+            ],
+            2020,
+            "Smith2020",
+        ),
+        # "and" at the start or the end, or twice, names no one.
+        (
+            [
+                "and Smith, John and Doe, Jane",
+                "Smith, John and Doe, Jane and",
+                "Smith, John and and Doe, Jane",
+                "AND Smith, John AND Doe, Jane",
+                "Smith, John and\nDoe, Jane",
+            ],
+            2020,
+            "SmithDoe2020",
+        ),
+        (["Smith, John and others and others", "Smith, John and others"], 2020, "SmithEtAl2020"),
+    ],
+)
+def test_every_exporter_gives_the_same_name(forms: list[str], year: int, expected: str) -> None:
+    assert {form: repo_name(form, year) for form in forms} == dict.fromkeys(forms, expected)
+
+
+def test_case_in_braces_and_mixed_case_are_kept() -> None:
+    # Braces are how BibTeX protects case: {IBM} stays IBM, a bare IBM reads as a surname.
+    assert repo_name("{IBM}", 2020) == "IBM2020"
+    assert repo_name("{{IBM} Research}", 2020) == "IBMResearch2020"
+    assert repo_name("IBM", 2020) == "Ibm2020"
+    assert (
+        repo_name("LeCun, Yann and DiCarlo, J and McSherry, F", 2020) == "LeCunDiCarloMcSherry2020"
+    )
+    assert repo_name("A, B and C, D", 2020) == "AC2020"  # one capital is not "in capitals"
+
+
+def test_generational_suffix_is_kept_apart_from_the_surname() -> None:
+    for text in ["Ororbia II, Alexander G", "Ororbia, II, Alexander G", "Alexander G Ororbia II"]:
+        (author,), _ = parse_authors(text)
+        assert (author.first, author.von, author.last, author.jr) == (
+            "Alexander G",
+            "",
+            "Ororbia",
+            "II",
+        )
+    (author,), _ = parse_authors(r"Iii, Hal Daum{\'e}")
+    assert (author.last, author.jr, author.display) == (r"Daum{\'e}", "III", "Hal Daumé")
+    (author,), _ = parse_authors("King, Jr., Martin Luther")
+    assert (author.first, author.last, author.jr) == ("Martin Luther", "King", "Jr.")
+    (author,), _ = parse_authors("Mnih, V")  # after a comma a lone V is an initial
+    assert (author.first, author.last, author.jr) == ("V", "Mnih", "")
+
+
 @pytest.mark.parametrize(
     ("args", "field", "hint"),
     [
@@ -127,6 +237,11 @@ def test_author_parts() -> None:
         (("'''", 2015), "authors", "no Latin letters"),
         (("{3M}", 2015), "authors", "starts with a digit"),
         (("A, B, C, D", 2015), "authors", "commas"),
+        (("Smith, John and others and Doe, Jane", 2015), "authors", "middle of the author list"),
+        (("Smith, J and et al. and Doe, J", 2015), "authors", "end the list with 'and others'"),
+        (("and", 2015), "authors", "no author"),
+        (("others and others", 2015), "authors", "no author"),
+        ((r"{\noopsort{a}}", 2015), "authors", "no Latin letters"),
         ((MIKOLOV, "15"), "year", "four-digit"),
         ((MIKOLOV, "20155"), "year", "four-digit"),
         ((MIKOLOV, "year"), "year", "four-digit"),
@@ -182,6 +297,34 @@ def test_latex_decoding_and_folding() -> None:
     assert surname_key("O'Neil") == "ONeil"
     assert surname_key("LeCun") == "LeCun"
     assert surname_key("van der Maaten") == "VanDerMaaten"
+
+
+@pytest.mark.parametrize("depth", [3_000, 100_000])
+def test_deeply_nested_latex_is_read_without_recursion(depth: int) -> None:
+    # A RecursionError once; now one pass with an explicit stack, linear in the depth.
+    assert latex_to_unicode("{" * depth + "Smith" + "}" * depth) == "Smith"
+    assert latex_to_unicode("\\emph{" * depth + "Smith" + "}" * depth) == "Smith"
+    assert latex_to_unicode("\\noopsort{" * depth + "a" + "}" * depth + "Smith") == "Smith"
+    accented = latex_to_unicode("\\'{" * depth + "e" + "}" * depth)
+    assert accented == "é" + "\u0301" * 3  # at most four accents on one letter
+    assert repo_name("\\textbf{" * depth + "Smith" + "}" * depth + ", John", 2020) == "Smith2020"
+    entry = parse_bibtex(
+        "@article{deep, author = {" + "{" * depth + "Smith" + "}" * depth + ", John},"
+        " title = {" + "\\textit{" * depth + "T" + "}" * depth + "}, year = 2020}"
+    )[0]
+    assert entry.text("title") == "T"
+    assert name_from_entry(entry) == "Smith2020"
+
+
+def test_latex_accents_and_commands_that_print_nothing() -> None:
+    assert latex_to_unicode(r"\"{\'{e}}") == "é\u0308"  # innermost accent first
+    assert latex_to_unicode(r"\'\"e") == "ë\u0301"  # an accent on an accent
+    assert latex_to_unicode(r"\'{}x \v{}") == "x "  # an accent on nothing is dropped
+    assert latex_to_unicode(r"Hin\-ton it\/ \relax x") == "Hinton it x"
+    assert latex_to_unicode(r"\noopsort{1999}Title \foo{x}") == "Title foox"
+    assert latex_to_unicode("\\'") == ""  # a lone accent at the end of the text
+    assert latex_to_unicode("a\\") == "a\\"  # a lone backslash at the end is kept
+    assert latex_to_unicode(r"\'{\i}\'\i\^{\j}") == "ííĵ"
 
 
 BIB = r"""
@@ -241,4 +384,6 @@ def test_dlc_bib_every_entry_named_or_clear_error(dlc_bib) -> None:
     assert len(entries) - len(refused) == len(with_both) == 308
     # Spot checks against the program's own papers.
     assert named["Iyyer2016-ab"] == "IyyerManjunathaGuhaEtAl2016"
-    assert named["Ororbia2017-rq"] == "OrorbiaMikolovReitter2017"
+    assert named["Ororbia2017-rq"] == "OrorbiaMikolovReitter2017"  # Ororbia, II, Alexander G
+    # No name on the file keeps a generational suffix, a sort macro or a word in capitals.
+    assert not [n for n in named.values() if re.search(r"II|Iii|Jr|Noop|[A-Z]{3}", n)]
