@@ -42,6 +42,11 @@ _BRACE_OR_QUOTE = re.compile(r'\\[\\{}]|[{}"]')
 # BibTeX's citation key: everything up to white space, a comma or the entry's closer.
 _KEY_IN_BRACES = re.compile(r"[^\s,}]+")
 _KEY_IN_PARENS = re.compile(r"[^\s,)]+")
+# A line that starts an entry. No value reaches beyond one: BibTeX would let an unclosed
+# value swallow the rest of the file, and rescanning the rest after each such value would
+# make reading a file with many of them quadratic. (No exporter starts a line of a value
+# with "@name{".)
+_ENTRY_START = re.compile(r"\n[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]")
 # A field whose value has nothing to interpret ("text", {text} or digits, no "#" after it).
 _SIMPLE_FIELD = re.compile(
     r"""\s*,\s*([A-Za-z_][\w\-:.+/']*)\s*=\s*"""
@@ -111,6 +116,7 @@ class _Parser:
         self.key: str | None = None
         self.quote_closed_by_backslash = False
         self.notes: list[str] = []  # warnings, given by the public functions to their caller
+        self._limit = 0  # where the next entry starts: no value reaches beyond it
 
     def line_at(self, pos: int) -> int:
         if pos >= self._line_pos:
@@ -163,7 +169,10 @@ class _Parser:
         """
         start, depth, escaped_until = self.pos, 0, -1
         pattern = _BRACE if close == "}" else _BRACE_OR_QUOTE
-        for match in pattern.finditer(self.text, start):
+        if start >= self._limit:
+            match = _ENTRY_START.search(self.text, start)
+            self._limit = match.start() if match else len(self.text)
+        for match in pattern.finditer(self.text, start, self._limit):
             char = match.group(0)
             if char[0] == "\\":
                 escaped_until = match.end()
@@ -179,9 +188,15 @@ class _Parser:
                 )
                 return self.text[start:at]
             else:  # a "}" closing nothing inside a quoted value: the entry ended in it
+                where = f"the '}}' on line {self.line_at(match.start())} that ends the entry"
                 break
+        else:
+            where = "the end of the file"
+            if self._limit < len(self.text):
+                where = f"the entry on line {self.line_at(self._limit + 1)}"
         raise self.error(
-            f"unterminated value: the {close!r} that closes it is missing", pos=start - 1
+            f"unterminated value: the {close!r} that closes it is missing before {where}",
+            pos=start - 1,
         )
 
     def value(self) -> str:
