@@ -78,6 +78,7 @@ _DROPPED = {"-", "/", "@", "relax"}
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.S)
 _BRACES = re.compile(r"[{}]")
 _MAX_ACCENTS = 4
+_UNDOTTED = {"ı": "i", "ȷ": "j"}
 _SPACES = re.compile(r" *")
 
 
@@ -131,7 +132,7 @@ def latex_to_unicode(text: str) -> str:
     def write(chunk: str) -> None:
         if accents and chunk:
             # An accent on a dotless i or j (\'{\i}) means the plain letter with the accent.
-            letter = {"ı": "i", "ȷ": "j"}.get(chunk[0], chunk[0])
+            letter = _UNDOTTED.get(chunk[0], chunk[0])
             # No script stacks more than a few accents on a letter; keeping the innermost few
             # bounds Unicode normalisation, which is quadratic in the marks on one letter.
             marks = "".join(mark for _, mark in accents[: -_MAX_ACCENTS - 1 : -1])
