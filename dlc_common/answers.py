@@ -37,6 +37,7 @@ __all__ = [
     "check_package_name",
     "default_identifier",
     "derive",
+    "field_problem",
     "first_steps",
     "json_str",
     "md_text",
@@ -299,6 +300,23 @@ def first_steps(derived: Mapping[str, Any]) -> list[str]:
         f"`git remote add origin {derived['repo_url']}.git` and `git push -u origin main`; "
         "from then on, change it in small pull requests.",
     ]
+
+
+def field_problem(field: str, answers: Mapping[str, Any]) -> str | None:
+    """Why the answer to ``field`` cannot be used with the other answers, or None if it can."""
+    probe = dict(answers)
+    fields = {field}
+    if field == "identifier" and not str(probe.get("url", "")).strip():
+        probe["url"] = "https://example.org/"  # asked next: a url may complete the identifier
+    if field == "url":
+        fields.add("identifier")
+    try:
+        derive(probe)
+    except AnswerError as error:
+        for name, message in error.problems:
+            if name in fields:
+                return message
+    return None
 
 
 def derive(answers: Mapping[str, Any], today: date | None = None) -> dict[str, Any]:

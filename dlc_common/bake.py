@@ -258,9 +258,8 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
 # Cookiecutter runs in its own process, so that the template imports the dlc_common of its own
 # checkout (whatever version this one is), and every error it raises becomes one line.
 _RUNNER = """
-import json, logging, subprocess, sys
+import json, logging, sys
 sys.path.pop(0)  # not the current directory: only the template's checkout and the installed
-from cookiecutter import exceptions as errors
 from cookiecutter.exceptions import FailedHookException, OutputDirExistsException
 from cookiecutter.main import cookiecutter
 logging.getLogger("cookiecutter").addHandler(logging.NullHandler())  # errors: one line below
@@ -268,22 +267,8 @@ logging.getLogger("cookiecutter").propagate = False
 def say(message):
     print("dlc new: " + message, file=sys.stderr)
     sys.exit(1)
-options = json.loads(sys.argv[1])
 try:
-    cookiecutter(**options)
-except (
-    subprocess.CalledProcessError, errors.RepositoryNotFound, errors.RepositoryCloneFailed,
-    errors.VCSNotInstalled,
-) as exc:
-    output = getattr(exc, "output", None) or str(exc)
-    if isinstance(output, bytes):
-        output = output.decode("utf-8", "replace")
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    at = f" at {options['checkout']}" if options.get("checkout") else ""
-    say(
-        f"cannot fetch the template {options['template']}{at} ({lines[-1] if lines else exc}); "
-        "without network, use a local copy of dlc-template: dlc new --template PATH ..."
-    )
+    cookiecutter(**json.loads(sys.argv[1]))
 except (KeyboardInterrupt, EOFError):
     say("stopped; nothing was created")
 except FailedHookException as exc:  # the template's own checks name the field and the fix
@@ -321,6 +306,63 @@ def _bake(**options: Any) -> int:
     return status
 
 
+class TemplateUnavailable(Exception):
+    """The template cannot be fetched or read; the message says why and what to do."""
+
+
+def fetch_template(template: str, checkout: str | None) -> Path:
+    """The template as a local directory: a path as given, a repository cloned (cookiecutter's
+    own cache, ~/.cookiecutters) at ``checkout``."""
+    import logging
+
+    from cookiecutter import exceptions as errors
+    from cookiecutter.config import get_user_config
+    from cookiecutter.repository import determine_repo_dir
+
+    logging.getLogger("cookiecutter").addHandler(logging.NullHandler())
+    logging.getLogger("cookiecutter").propagate = False  # its errors become the line below
+    try:
+        config = get_user_config()
+        where, _ = determine_repo_dir(
+            template=template,
+            abbreviations=config["abbreviations"],
+            clone_to_dir=config["cookiecutters_dir"],
+            checkout=checkout,
+            no_input=True,
+        )
+    except (
+        subprocess.CalledProcessError,
+        errors.RepositoryNotFound,
+        errors.RepositoryCloneFailed,
+        errors.VCSNotInstalled,
+        OSError,
+    ) as exc:
+        output = getattr(exc, "output", None) or str(exc)
+        if isinstance(output, bytes):
+            output = output.decode("utf-8", "replace")
+        lines = [line.strip() for line in output.splitlines() if line.strip()]
+        at = f" at {checkout}" if checkout else ""
+        raise TemplateUnavailable(
+            f"cannot fetch the template {template}{at} ({lines[-1] if lines else exc}); "
+            "without network, use a local copy of dlc-template: dlc new --template PATH ..."
+        ) from None
+    except errors.CookiecutterException as exc:
+        raise TemplateUnavailable(f"template {template}: {' '.join(str(exc).split())}") from None
+    return Path(where)
+
+
+def template_questions(repository: Path) -> dict[str, Any]:
+    """The template's cookiecutter.json (through the repository's index, if it has one)."""
+    try:
+        config = json.loads((repository / "cookiecutter.json").read_text("utf-8"))
+        if "templates" in config:  # the index at dlc-template's root: the first template
+            first = next(iter(config["templates"].values()))
+            config = json.loads((repository / first["path"] / "cookiecutter.json").read_text())
+    except (OSError, ValueError, StopIteration, KeyError, TypeError) as exc:
+        raise TemplateUnavailable(f"{repository} holds no cookiecutter template: {exc}") from None
+    return config
+
+
 def new(
     answers: Mapping[str, str],
     *,
@@ -340,16 +382,146 @@ def new(
     template = template or os.environ.get("DLC_TEMPLATE") or DEFAULT_TEMPLATE
     if checkout is None and template == DEFAULT_TEMPLATE:
         checkout = f"v{__version__}"  # the template of this very library version
-    from dlc_common.answers import unwritable
+    from dlc_common.answers import AnswerError, outside_problems, unwritable
 
     if problem := unwritable(str(output_dir)):
         print(f"dlc new: --output-dir: {problem}", file=sys.stderr)
         return 1
-    # Cookiecutter renders these values as Jinja; the template's extension keeps them literal.
+    try:
+        local = fetch_template(template, checkout)
+        questions = template_questions(local)
+    except TemplateUnavailable as exc:
+        print(f"dlc new: {exc}", file=sys.stderr)
+        return 1
+    if problems := outside_problems(answers, {}, questions):
+        print(f"dlc new: {AnswerError(problems)}", file=sys.stderr)
+        return 1
+    if not no_input:
+        try:
+            answers = ask_answers(questions, answers, output_dir=Path(output_dir))
+        except (KeyboardInterrupt, EOFError):
+            print("\ndlc new: stopped; nothing was created", file=sys.stderr)
+            return 1
+        if answers is None:
+            print("dlc new: nothing was created", file=sys.stderr)
+            return 1
+    # Every answer is known now (or cookiecutter's defaults are meant): cookiecutter only bakes.
+    # It renders these values as Jinja; the template's extension keeps them literal.
     return _bake(
-        template=template,
-        checkout=checkout,
-        no_input=no_input,
+        template=str(local),
+        no_input=True,
         extra_context=dict(answers),
         output_dir=str(output_dir),
     )
+
+
+def git_identity() -> dict[str, str]:
+    """The participant's name and e-mail address as git knows them (``git config user.*``)."""
+    found = {}
+    for setting, answer in (("user.name", "participant_name"), ("user.email", "participant_email")):
+        try:
+            result = subprocess.run(
+                ["git", "config", "--get", setting],
+                capture_output=True,
+                text=True,
+                check=False,
+                stdin=subprocess.DEVNULL,
+            )
+        except OSError:
+            return found
+        if result.returncode == 0 and result.stdout.strip():
+            found[answer] = result.stdout.strip()
+    return found
+
+
+def _counter_meaning(counter: int | None) -> str:
+    if not counter:
+        return "counter 0: the first replication of this paper"
+    others = "replication exists" if counter == 1 else "replications exist"
+    return f"counter {counter}: {counter} other {others} already"
+
+
+def ask_answers(
+    questions: Mapping[str, Any],
+    given: Mapping[str, str],
+    *,
+    output_dir: Path = Path("."),
+    read: Any = input,
+    write: Any = print,
+) -> dict[str, str] | None:
+    """Ask the template's questions that ``given`` does not answer, checking each as typed.
+
+    A wrong answer is asked again with the reason; the derived repository name is shown, with
+    the counter's meaning, before anything is written. None when the participant declines.
+    """
+    from dlc_common.answers import AnswerError, default_identifier, derive, field_problem
+    from dlc_common.naming import NamingError, repo_name
+
+    given = {key: value for key, value in given.items() if str(value).strip()}  # blank: ask
+    prompts = questions.get("__prompts__", {})
+    keys = [key for key in questions if not key.startswith("_")]
+    defaults = {key: str(questions[key]) for key in keys}
+    defaults.update(git_identity())
+    answers: dict[str, str] = {}
+
+    def current() -> dict[str, str]:
+        probe = {**defaults, **answers}
+        if "identifier" not in answers:
+            probe["identifier"] = default_identifier(probe, questions)
+        return probe
+
+    def ask(key: str, number: int, reason: str | None = None) -> str:
+        # A refused answer is not offered again as the default.
+        default = "" if reason else answers.get(key, given.get(key, current()[key]))
+        shown = f" [{default}]" if default else ""
+        while True:
+            if reason:
+                write(f"    {reason}; try again")
+            reply = read(f"  [{number}/{len(keys)}] {prompts.get(key, key)}{shown}: ").strip()
+            value = reply or default
+            reason = field_problem(key, {**current(), key: value})
+            if reason is None:
+                return value
+
+    if given:
+        write("From the BibTeX entry and the command line:")
+        for key, value in given.items():
+            write(f"  {key}: {value}")
+    for number, key in enumerate(keys, start=1):
+        probe = current()
+        if key == "assignee" and probe.get("kind") != "patent" and key not in given:
+            answers[key] = ""  # a paper has no assignee
+            continue
+        if key == "counter":
+            try:
+                base = repo_name(probe["authors"], probe["year"], None)
+                write(
+                    f"  The repository will be named {base}; if N other replications of this "
+                    f"paper exist already, it is {base}_N."
+                )
+            except NamingError:
+                pass  # the authors or year question says why
+        if key in given:
+            reason = field_problem(key, {**probe, key: given[key]})
+            if reason is None:
+                answers[key] = given[key]
+                continue
+            write(f"  {key}: {given[key]!r} cannot be used")
+            answers[key] = ask(key, number, reason)
+        else:
+            answers[key] = ask(key, number)
+    while True:  # an answer that only the later ones show wrong is asked again
+        try:
+            derived = derive(answers)
+            break
+        except AnswerError as error:
+            field, reason = error.problems[0]
+            if field not in keys:
+                write(f"  {field}: {reason}")
+                return None
+            answers[field] = ask(field, keys.index(field) + 1 if field in keys else 0, reason)
+    name = derived["repo_name"]
+    write(f"Repository: {name} ({_counter_meaning(derived['counter'])})")
+    write(f"  in {(output_dir / name).resolve()}, for {derived['repo_url']}")
+    reply = read("Create it? [Y/n]: ").strip().lower()
+    return answers if reply in ("", "y", "yes") else None

@@ -147,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
         "new",
         help="create a replication repository from the template",
         description="Create a replication repository: cookiecutter with the paper's answers "
-        "filled in from a BibTeX entry and/or key=value pairs; it asks for the rest.",
+        "filled in from a BibTeX entry and/or key=value pairs. It asks for the rest, checks "
+        "each answer as it is typed, and shows the repository's name before writing anything.",
         epilog="example:  dlc new --bibtex DLC.bib Mikolov2014-ry participant_name='Ada Lovelace'",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
