@@ -68,15 +68,34 @@ def _check_outside_answers() -> None:
     so ``__repo_name=../../x`` would write outside the output directory; and it silently drops
     keys it does not know, so a misspelt answer would leave a placeholder in the files.
     """
+    generating = _caller_local("generate_files", "cookiecutter.generate", "context")
+    if isinstance(generating, dict):
+        _check_derived(generating.get("cookiecutter", {}))
+        return
     context = _caller_local("prompt_for_config", "cookiecutter.prompt", "context")
     if not isinstance(context, dict):
-        return  # not asking questions: rendering files, or a tool that calls cookiecutter's parts
+        return  # neither asking nor generating: a tool that calls cookiecutter's other parts
     given = _caller_local("cookiecutter", "cookiecutter.main", "extra_context") or {}
     values = context.get("cookiecutter", {})
     problems = _answers.outside_problems(given, values, _TEMPLATE)
     output_dir = _caller_local("cookiecutter", "cookiecutter.main", "output_dir")
     if output_dir is not None and (problem := _answers.unwritable(str(output_dir))):
         problems.append(("--output-dir", problem))
+    if problems:
+        raise _stop(_answers.AnswerError(problems))
+
+
+def _check_derived(values: dict[str, Any]) -> None:
+    """Before any file is written: the names are the naming rule's, whatever route set them.
+
+    This also covers what the check while asking cannot see, such as a replay file.
+    """
+    derived = derive(values)
+    problems = [
+        (key, _answers.not_settable(key))
+        for key, own in (("__repo_name", "repo_name"), ("__package_name", "package_name"))
+        if key in values and values[key] != derived[own]
+    ]
     if problems:
         raise _stop(_answers.AnswerError(problems))
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -462,3 +463,25 @@ def test_offline_dlc_new_says_how_to_use_a_local_template(tmp_path: Path) -> Non
         "without network, use a local copy of dlc-template: dlc new --template PATH ..."
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_a_tampered_replay_file_cannot_move_the_repository(tmp_path: Path) -> None:
+    assert bake(tmp_path).returncode == 0
+    replay = tmp_path / "home" / ".cookiecutter_replay" / "template.json"
+    record = json.loads(replay.read_text("utf-8"))
+    assert record["cookiecutter"]["__repo_name"] == "MikolovJoulinChopraEtAl2015"
+    record["cookiecutter"]["__repo_name"] = f"../escaped-{tmp_path.name}"
+    replay.write_text(json.dumps(record), "utf-8")
+    command = [sys.executable, "-m", "cookiecutter", str(ROOT), "--replay"]
+    result = subprocess.run(
+        [*command, "--directory", "template", "--output-dir", str(tmp_path / "again")],
+        capture_output=True,
+        text=True,
+        env=isolated_env(tmp_path / "home"),
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "__repo_name: is derived from authors, year and counter" in result.stdout
+    assert not (tmp_path / "again").exists()
+    assert not list(tmp_path.parent.glob(f"escaped-{tmp_path.name}*"))
