@@ -95,9 +95,14 @@ def sh(script: str, cwd: Path, env: dict[str, str], timeout: int = 1200) -> str:
     print(f"{time.monotonic() - start:6.1f} s  {script.strip()}", flush=True)
     assert result.returncode == 0, (
         f"README command failed (exit {result.returncode}) in {cwd}:\n{script}\n"
-        f"--- stdout\n{result.stdout[-4000:]}\n--- stderr\n{result.stderr[-6000:]}"
+        f"--- stdout\n{clip(result.stdout)}\n--- stderr\n{clip(result.stderr)}"
     )
     return result.stdout + result.stderr
+
+
+def clip(text: str, keep: int = 3000) -> str:
+    """The start and the end of a long output: the first error and the last words."""
+    return text if len(text) <= 2 * keep else f"{text[:keep]}\n[...]\n{text[-keep:]}"
 
 
 def made(directory: Path) -> Path:
@@ -164,6 +169,13 @@ def test_root_readme_quickstart_and_dlc_new(
     # `cruft check` tells whether the template has moved on: it has not.
     assert "cruft check" in readme
     assert "up to date" in sh("cruft check", made(tmp_path / "new-0"), env).lower()
+
+    # The naming rule's examples print what the README shows.
+    (examples,) = code_blocks(section(readme, "The naming rule"))
+    shown = re.findall(r"^\$ (.+)\n((?:(?!\$ ).*\n?)*)", examples, re.M)
+    assert len(shown) >= 3, examples
+    for command, output in shown:
+        assert sh(command, tmp_path / "new-0", env).strip() == output.strip(), command
 
 
 def test_baked_readme_set_up_and_commands(github: FakeGitHub, tmp_path: Path) -> None:
