@@ -73,6 +73,15 @@ def _find_root(explicit: str | None, package: str) -> Path:
         root = Path(module.__file__ or ".").resolve().parents[2]
     if not (root / "configs").is_dir():
         raise AppError(f"{root}: no configs/ directory; run from the repository root or use --root")
+    name = package.split(".")[0]
+    src = root / "src"
+    if src.is_dir() and not (src / name).is_dir():
+        # Another replication's repository: its configs, claims and commit are not ours.
+        others = sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
+        raise AppError(
+            f"{root} is the repository of {', '.join(others) or 'another package'}, not of "
+            f"{name}: run python -m {name} from its own repository (or give it --root)"
+        )
     return root.resolve()
 
 
@@ -520,6 +529,7 @@ def _judge_and_report(
     args: argparse.Namespace, ctx: dict[str, Any], claims: Any, metrics: dict[int, dict[str, float]]
 ) -> int:
     from dlc_common.claims import INCONCLUSIVE, NOT_JUDGED, REPRODUCED, judge
+    from dlc_common.environment import git_state
     from dlc_common.files import write_json
     from dlc_common.report import results_table, update_readme, write_report
 
@@ -557,6 +567,7 @@ def _judge_and_report(
         figures=figures,
         seconds=_seconds(run_dir, list(metrics)) if _own_loop(ctx["experiment"]) else None,
         changes=changes,
+        drawn_with=git_state(root),
     )
     print(f"report: {report}")
     if published:

@@ -5,37 +5,77 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import platform
+import re
 import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PACKAGES", "describe_environment", "git_state"]
+__all__ = ["ENGINE_OUTPUTS", "PACKAGES", "describe_environment", "git_state"]
 
 PACKAGES = ("dlc-common", "tensorflow", "tensorflow-cpu", "keras", "numpy", "matplotlib")
 
 
-def git_state(directory: str | Path) -> dict[str, Any]:
-    """The git commit of ``directory`` and whether the work tree has uncommitted changes."""
+# Written by the engine itself: they never make the code "dirty" (the README only outside
+# its results table, which each paper run rewrites).
+ENGINE_OUTPUTS = ("runs", "report")
+README = "README.md"
+_RESULTS = re.compile(r"<!-- dlc:results:start -->.*?<!-- dlc:results:end -->", re.S)
 
-    def git(*args: str) -> str | None:
+
+def git_state(directory: str | Path) -> dict[str, Any]:
+    """The git commit of ``directory``, its uncommitted changes and a fingerprint of the code.
+
+    ``changed`` lists the paths that differ from the commit (runs/, report/ and the README's
+    results table excluded); ``fingerprint`` is a SHA-256 of the commit and of the content of
+    every change, so that two states with the same commit but other edits differ.
+    """
+
+    def git(*args: str, text: bool = True) -> Any:
         try:
             result = subprocess.run(
-                ["git", *args], cwd=directory, capture_output=True, text=True, timeout=30
+                ["git", *args], cwd=directory, capture_output=True, text=text, timeout=30
             )
         except (OSError, subprocess.TimeoutExpired):
             return None
-        return result.stdout.strip() if result.returncode == 0 else None
+        if result.returncode != 0:
+            return None
+        return result.stdout.strip() if text else result.stdout
 
     commit = git("rev-parse", "HEAD")
     if commit is None:
         return {"commit": None, "dirty": None, "note": "not a git repository (or no commit yet)"}
-    # runs/ and report/ are outputs of the run itself; they do not make the code dirty.
-    status = git("status", "--porcelain", "--", ".", ":(exclude)runs", ":(exclude)report")
-    return {"commit": commit, "dirty": bool(status), "branch": git("branch", "--show-current")}
+    excluded = [f":(exclude){name}" for name in (*ENGINE_OUTPUTS, README)]
+    status = git(
+        "status", "--porcelain", "-z", "--untracked-files=all", "--", ".", *excluded, text=False
+    )
+    entries = (status or b"").decode("utf-8", errors="replace").split("\0")
+    changed = sorted({entry[3:] for entry in entries if len(entry) > 3 and entry[2] == " "})
+    digest = hashlib.sha256(commit.encode())
+    digest.update(git("diff", "HEAD", "--binary", "--", ".", *excluded, text=False) or b"")
+    top = Path(git("rev-parse", "--show-toplevel") or directory)  # porcelain paths start here
+    for name in changed:
+        path = top / name
+        if path.is_file() and git("ls-files", "--", f":(top){name}") == "":  # untracked
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    readme = Path(directory) / README
+    if readme.is_file():
+        committed = git("show", f"HEAD:./{README}")
+        now = readme.read_text(encoding="utf-8", errors="replace")
+        if committed is None or _RESULTS.sub("", committed) != _RESULTS.sub("", now.strip()):
+            changed.append(README)
+            digest.update(_RESULTS.sub("", now).encode())
+    return {
+        "commit": commit,
+        "dirty": bool(changed),
+        "changed": changed,
+        "fingerprint": digest.hexdigest(),
+        "branch": git("branch", "--show-current"),
+    }
 
 
 def _versions(extra: tuple[str, ...]) -> dict[str, str]:

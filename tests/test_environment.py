@@ -39,6 +39,53 @@ def test_git_commit_and_dirty_flag(tmp_path: Path) -> None:
     assert git_state(tmp_path)["dirty"] is True
 
 
+README = """# Paper
+
+<!-- dlc:results:start -->
+(no results yet)
+<!-- dlc:results:end -->
+"""
+
+
+def test_what_the_engine_writes_never_makes_the_next_run_dirty(tmp_path: Path) -> None:
+    repo = tmp_path / "outer"
+    project = repo / "examples" / "Paper2020"  # a replication inside a larger repository
+    project.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    (project / "model.py").write_text("x = 1\n")
+    (project / "README.md").write_text(README)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "first")
+    clean = git_state(project)
+    assert clean["dirty"] is False and clean["changed"] == []
+    # A paper run rewrites report/ and the README's results table: still the same code.
+    (project / "report").mkdir()
+    (project / "report" / "REPORT.md").write_text("# report\n")
+    (project / "README.md").write_text(README.replace("(no results yet)", "| a | b |"))
+    assert git_state(project) == clean
+    # The README outside its table is the participant's text: a change there counts.
+    (project / "README.md").write_text(README + "\nA new paragraph.\n")
+    assert git_state(project)["changed"] == ["README.md"]
+    (project / "README.md").write_text(README)
+
+
+def test_the_fingerprint_tells_apart_two_edits_of_the_same_commit(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "model.py").write_text("x = 1\n")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "first")
+    (tmp_path / "model.py").write_text("x = 2\n")
+    (tmp_path / "new.py").write_text("y = 1\n")
+    first = git_state(tmp_path)
+    assert first["dirty"] and first["changed"] == ["model.py", "new.py"]
+    (tmp_path / "new.py").write_text("y = 2\n")  # an untracked file edited
+    second = git_state(tmp_path)
+    assert second["changed"] == first["changed"]
+    assert second["fingerprint"] != first["fingerprint"]
+    (tmp_path / "new.py").write_text("y = 1\n")
+    assert git_state(tmp_path)["fingerprint"] == first["fingerprint"]
+
+
 def test_environment_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLURM_JOB_ID", "4242")
     record = describe_environment(tmp_path, [0, 1])

@@ -102,3 +102,21 @@ def test_write_report(tmp_path: Path) -> None:
     saved = json.loads((tmp_path / "report" / "metrics.json").read_text())
     assert saved["verdicts"][0]["status"] == "reproduced"
     assert saved["seeds"]["2"] == {"test_accuracy": pytest.approx(0.95)}
+
+
+def test_the_report_names_the_code_of_every_start_and_of_the_drawing() -> None:
+    from dlc_common.report import _provenance
+
+    clean = {"commit": "a" * 40, "dirty": False, "changed": [], "fingerprint": "f1"}
+    edited = {"commit": "a" * 40, "dirty": True, "changed": ["src/m.py"], "fingerprint": "f2"}
+    text, record = _provenance({"git": clean}, clean)
+    assert text == f"Trained with the commit `{'a' * 12}`. Judged and drawn with the same code."
+    assert record["consistent"] is True
+    text, record = _provenance({"git": clean}, edited)
+    assert "**Judged and drawn with other code**: the commit `aaaaaaaaaaaa` with uncommitted " in (
+        text
+    )
+    assert "`src/m.py`" in text and record["consistent"] is False
+    text, record = _provenance({"git": clean, "earlier_starts": [{"git": edited}]}, clean)
+    assert "**The code changed between the starts of this run**" in text
+    assert record["trained"] == [edited, clean] and record["consistent"] is False
