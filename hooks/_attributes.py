@@ -18,15 +18,6 @@ from collections.abc import Iterable
 ATTRIBUTE = "linguist-generated"
 
 
-def attribute_files(paths: Iterable[str]) -> list[str]:
-    """The ``.gitattributes`` paths that could apply to the paths: one per folder on the way."""
-    folders = {""}
-    for path in paths:
-        parts = path.split("/")[:-1]
-        folders.update("/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
-    return sorted(f"{folder}.gitattributes" for folder in folders)
-
-
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
     """A wildmatch pattern as a regex over a path relative to its .gitattributes folder."""
     out, i, n = [], 0, len(pattern)

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-from pathlib import Path
+
+# typing.TYPE_CHECKING without importing typing (milliseconds on every commit).
+TYPE_CHECKING = False
+
+if TYPE_CHECKING:  # pathlib costs start-up time the commit-size hook does not spend
+    from pathlib import Path
 
 # The empty tree: what a repository with no commits yet is compared against.
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -31,6 +36,8 @@ def toplevel(cwd: Path | str | None = None) -> Path:
         out = git("rev-parse", "--show-toplevel", cwd=cwd)
     except GitError as exc:
         raise GitError(f"not inside a git working tree ({exc})") from None
+    from pathlib import Path
+
     return Path(os.fsdecode(out.rstrip(b"\n")))
 
 
@@ -47,28 +54,7 @@ def resolve(rev: str, cwd: Path) -> str | None:
 
 def git_path(name: str, cwd: Path) -> Path:
     """The path of a file inside the repository's git directory (``MERGE_HEAD``)."""
+    from pathlib import Path
+
     out = os.fsdecode(git("rev-parse", "--git-path", name, cwd=cwd).rstrip(b"\n"))
-    return cwd / out  # relative results are relative to cwd; absolute ones stay as they are
-
-
-def commit_state(cwd: Path | str | None = None) -> tuple[Path, Path, str | None]:
-    """(working tree root, path of MERGE_HEAD, hash of HEAD or None) in one git call.
-
-    A hook runs on every commit: each git process costs milliseconds, so ask once.
-    """
-    here = Path.cwd() if cwd is None else Path(cwd)
-    result = subprocess.run(
-        [
-            *("git", "rev-parse", "--show-toplevel", "--git-path", "MERGE_HEAD"),
-            *("--verify", "-q", "HEAD^{commit}"),
-        ],
-        cwd=here,
-        capture_output=True,
-        check=False,
-    )
-    out = result.stdout.decode(errors="surrogateescape").splitlines()
-    if len(out) < 2:
-        message = result.stderr.decode(errors="replace").strip()
-        raise GitError(f"not inside a git working tree ({message})")
-    head = out[2] if result.returncode == 0 and len(out) > 2 else None
-    return Path(out[0]), here / out[1], head
+    return Path(cwd) / out  # relative results are relative to cwd; absolute ones stay as they are

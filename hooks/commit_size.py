@@ -14,16 +14,18 @@ repository is not checked; the first commit of an orphan branch is.
 
 from __future__ import annotations
 
-import argparse
-import fnmatch
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from dlc_hooks import _attributes, _blobs
-from dlc_hooks._git import EMPTY_TREE, GitError, commit_state, git
+from dlc_hooks import _blobs
+from dlc_hooks._git import GitError, git, git_path
+
+# typing.TYPE_CHECKING without importing typing (milliseconds on every commit).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
 
 PROG = "dlc-check-commit-size"
 MAX_LINES = 400
@@ -70,21 +72,38 @@ DIFF_OPTIONS = (
 )
 
 
-@dataclass
+# Plain classes, not dataclasses: importing dataclasses (and inspect with it) costs more than
+# a third of this hook's own time, and it runs on every commit.
 class FileChange:
     """One file of a change and what it counts."""
 
-    path: str
-    status: str
-    old_path: str | None = None
-    added: int = 0
-    removed: int = 0
-    kind: str = "text"  # text, binary, notebook, submodule, lfs
-    old_mode: str = ""
-    new_mode: str = ""
-    old_blob: str = ""
-    new_blob: str = ""
-    size: int = 0  # bytes of binary content the change brings
+    __slots__ = (
+        "added", "kind", "new_blob", "new_mode", "old_blob", "old_mode", "old_path", "path",
+        "removed", "size", "status",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        path: str,
+        status: str,
+        old_path: str | None = None,
+        added: int = 0,
+        removed: int = 0,
+        kind: str = "text",  # text, binary, notebook, submodule, lfs
+        old_mode: str = "",
+        new_mode: str = "",
+        old_blob: str = "",
+        new_blob: str = "",
+        size: int = 0,  # bytes of binary content the change brings
+    ) -> None:
+        self.path, self.status, self.old_path = path, status, old_path
+        self.added, self.removed, self.kind = added, removed, kind
+        self.old_mode, self.new_mode = old_mode, new_mode
+        self.old_blob, self.new_blob, self.size = old_blob, new_blob, size
+
+    def __repr__(self) -> str:
+        counts = f"+{self.added} -{self.removed}"
+        return f"FileChange({self.path!r}, {self.status!r}, {counts}, {self.kind})"
 
     @property
     def lines(self) -> int:
@@ -98,9 +117,8 @@ class FileChange:
         if self.kind == "binary":
             notes.append(f"binary, {kilobytes(self.size)} KB" if self.size else "binary")
         elif self.kind != "text":
-            notes.append(
-                {"notebook": "cell sources", "lfs": "Git LFS pointer"}.get(self.kind, self.kind)
-            )
+            kinds = {"notebook": "cell sources", "lfs": "Git LFS pointer"}
+            notes.append(kinds.get(self.kind, self.kind))
         if self.status.startswith("R") and not self.lines:
             notes.append("rename")
         if self.old_mode != self.new_mode and "000000" not in (self.old_mode, self.new_mode):
@@ -114,12 +132,16 @@ def kilobytes(size: int) -> int:
     return -(-size // 1024)
 
 
-@dataclass
 class Change:
     """The files of a change that count, and the ones left out by an exclusion."""
 
-    files: list[FileChange] = field(default_factory=list)
-    excluded: list[FileChange] = field(default_factory=list)
+    __slots__ = ("excluded", "files")
+
+    def __init__(
+        self, files: list[FileChange] | None = None, excluded: list[FileChange] | None = None
+    ) -> None:
+        self.files: list[FileChange] = files if files is not None else []
+        self.excluded: list[FileChange] = excluded if excluded is not None else []
 
     @property
     def lines(self) -> int:
@@ -132,16 +154,25 @@ class Change:
         return sum(f.size for f in self.files)
 
 
-@dataclass(frozen=True)
 class Limits:
     """When a change is too big (fail) or getting big (warn)."""
 
-    max_lines: int = MAX_LINES
-    max_files: int = MAX_FILES
-    warn_lines: int = WARN_LINES
-    excludes: tuple[str, ...] = DEFAULT_EXCLUDES
-    use_attributes: bool = True
-    max_binary_kb: int = MAX_BINARY_KB
+    __slots__ = (
+        "excludes", "max_binary_kb", "max_files", "max_lines", "use_attributes", "warn_lines",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        max_lines: int = MAX_LINES,
+        max_files: int = MAX_FILES,
+        warn_lines: int = WARN_LINES,
+        excludes: tuple[str, ...] = DEFAULT_EXCLUDES,
+        use_attributes: bool = True,
+        max_binary_kb: int = MAX_BINARY_KB,
+    ) -> None:
+        self.max_lines, self.max_files, self.warn_lines = max_lines, max_files, warn_lines
+        self.excludes, self.use_attributes = excludes, use_attributes
+        self.max_binary_kb = max_binary_kb
 
 
 def _parse(out: bytes) -> list[FileChange]:
@@ -250,7 +281,13 @@ def _count_merged(change: FileChange, parents: list[str], blobs: dict[str, bytes
 
 def _attribute_specs(base: str | None, paths: Iterable[str]) -> list[str]:
     """``commit:path`` of every .gitattributes file at ``base`` that could apply to the paths."""
-    return [f"{base}:{name}" for name in _attributes.attribute_files(paths)] if base else []
+    if not base:
+        return []
+    folders = {""}
+    for path in paths:
+        parts = path.split("/")[:-1]
+        folders.update("/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
+    return [f"{base}:{folder}.gitattributes" for folder in sorted(folders)]
 
 
 def _split(changes: list[FileChange], limits: Limits, generated: set[str]) -> Change:
@@ -272,17 +309,57 @@ def _generated(base: str | None, blobs: dict[str, bytes], paths: list[str]) -> s
         return set()
     prefix = f"{base}:"
     files = {name[len(prefix) :]: data for name, data in blobs.items() if name.startswith(prefix)}
-    return _attributes.generated(paths, files) if files else set()
+    if not files:
+        return set()
+    from dlc_hooks import _attributes  # only for a project with .gitattributes files
+
+    return _attributes.generated(paths, files)
 
 
 def matches(path: str, patterns: Iterable[str]) -> bool:
     """Whether a path matches a glob: on its name without a slash, on the whole path with."""
+    names, stars, others = _matcher(tuple(patterns))
     name = path.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatchcase(path if "/" in p else name, p) for p in patterns)
+    if name in names or any(_star_match(path if "/" in p else name, p) for p in stars):
+        return True
+    if not others:
+        return False
+    import fnmatch  # only for globs with ? or [...]: re costs start-up time on every commit
+
+    return any(fnmatch.fnmatchcase(path if "/" in p else name, p) for p in others)
+
+
+_MATCHERS: dict[tuple[str, ...], tuple[frozenset[str], list[str], list[str]]] = {}
+
+
+def _matcher(patterns: tuple[str, ...]) -> tuple[frozenset[str], list[str], list[str]]:
+    """(literal names, globs with only '*', other globs), sorted out once per pattern set."""
+    if patterns not in _MATCHERS:
+        plain = [p for p in patterns if not any(c in p for c in "?[")]
+        names = frozenset(p for p in plain if "*" not in p and "/" not in p)
+        stars = [p for p in plain if p not in names]
+        _MATCHERS[patterns] = (names, stars, [p for p in patterns if p not in plain])
+    return _MATCHERS[patterns]
+
+
+def _star_match(text: str, pattern: str) -> bool:
+    """fnmatch for a pattern whose only wildcard is '*' (which matches anything, '/' too)."""
+    if "*" not in pattern:
+        return text == pattern
+    head, *middle, tail = pattern.split("*")
+    if len(text) < len(head) + len(tail) or not (text.startswith(head) and text.endswith(tail)):
+        return False
+    position, end = len(head), len(text) - len(tail)
+    for part in middle:
+        found = text.find(part, position, end)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
 
 
 def measure(
-    repo: Path,
+    repo: Path | str,
     old: str,
     new: str | None,
     limits: Limits | None = None,
@@ -296,16 +373,87 @@ def measure(
     limits = limits or Limits()
     changes = _diff(repo, old, new)
     attributes_at = (base or old) if limits.use_attributes else None
-    paths = [c.path for c in changes]
-    # Staged files still as staged in the work tree are read from disk (checked by hash):
-    # faster than from git's object store.
-    worktree = {c.new_blob: repo / c.path for c in changes} if new is None else None
-    blobs = _blobs.read_blobs(
-        repo, _blobs_of(changes), worktree, _attribute_specs(attributes_at, paths)
+    blobs = _read(repo, changes, attributes_at, repo if new is None else None)
+    return _finish(changes, blobs, limits, attributes_at)
+
+
+def _read(
+    repo: Path | str,
+    changes: list[FileChange],
+    attributes_at: str | None,
+    worktree: Path | str | None,
+    extra: Sequence[str] = (),
+) -> dict[str, bytes]:
+    """The blobs the changes need, the .gitattributes at ``attributes_at``, and ``extra``.
+
+    Staged files still as staged in ``worktree`` are read from disk (checked by their hash):
+    faster than from git's object store.
+    """
+    on_disk = (
+        {c.new_blob: os.path.join(worktree, c.path) for c in changes if c.new_blob != NULL}
+        if worktree is not None
+        else None
     )
+    specs = [*extra, *_attribute_specs(attributes_at, [c.path for c in changes])]
+    return _blobs.read_blobs(repo, _blobs_of(changes), on_disk, specs)
+
+
+def _finish(
+    changes: list[FileChange], blobs: dict[str, bytes], limits: Limits, attributes_at: str | None
+) -> Change:
+    """Count each change from its blobs and sort out what the exclusions leave out."""
     for change in changes:
         _count(change, blobs)
-    return _split(changes, limits, _generated(attributes_at, blobs, paths))
+    return _split(changes, limits, _generated(attributes_at, blobs, [c.path for c in changes]))
+
+
+def measure_staged(limits: Limits | None = None) -> tuple[str, Change | None]:
+    """(what the change is, its measure) for what is staged here; None for a first commit.
+
+    Two git calls in the usual case: the diff of the index (against HEAD, or against nothing
+    before the first commit), then every blob, HEAD, MERGE_HEAD and HEAD's .gitattributes
+    in one ``cat-file``. A commit hook runs on every commit: each git process costs
+    milliseconds.
+    """
+    limits = limits or Limits()
+    here = os.getcwd()
+    objects = _blobs.ObjectReader(here)  # starts while git diff runs
+    try:
+        try:
+            changes = _parse(git(*DIFF_OPTIONS, "--cached", "--", cwd=here))
+        except GitError as exc:
+            raise GitError(f"not inside a git working tree ({exc})") from None
+        # pre-commit and git run hooks from the top of the work tree; elsewhere (a subfolder)
+        # the staged blobs come from git, not from disk.
+        top = here if os.path.exists(os.path.join(here, ".git")) else None
+        attributes_at = "HEAD" if limits.use_attributes else None
+        wanted = _blobs_of(changes)
+        staged = {c.new_blob for c in changes} if top is not None else set()
+        specs = _attribute_specs(attributes_at, [c.path for c in changes])
+        objects.ask(["HEAD", "MERGE_HEAD", *(b for b in wanted if b not in staged), *specs])
+        # While git reads HEAD's blobs, the staged ones are read from disk (hash-checked).
+        on_disk = {c.new_blob: os.path.join(here, c.path) for c in changes if c.new_blob in staged}
+        blobs = _blobs.read_worktree({b: on_disk[b] for b in wanted if b in on_disk})
+        blobs.update(objects.answer())
+    finally:
+        objects.close()
+    missing = [b for b in wanted if b not in blobs]
+    if missing:  # changed on disk since it was staged: from git after all
+        blobs.update(_blobs.read_objects(here, missing))
+    if "HEAD" not in blobs:
+        if not _has_commits(here):
+            return "the first commit", None
+        # An orphan branch in a repository with history: an unrelated history is content
+        # like any other, measured from nothing (the diff above was against nothing).
+        return "this first commit of an orphan branch has", _finish(changes, blobs, limits, None)
+    if "MERGE_HEAD" in blobs:
+        # Resolved, MERGE_HEAD may still be a branch of that name: the file says a merge is on.
+        merge_head = git_path("MERGE_HEAD", here)
+        if merge_head.is_file():
+            others = merge_head.read_text(encoding="utf-8", errors="replace").split()
+            merged = measure_merge(here, ["HEAD", *others], None, limits, base="HEAD")
+            return "this merge adds, beyond its parents,", merged
+    return "this commit has", _finish(changes, blobs, limits, attributes_at)
 
 
 def measure_merge(
@@ -489,32 +637,25 @@ def _has_commits(repo: Path) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Check the size of the staged change; exit 1 if it is over the limit."""
-    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
-    add_limit_arguments(parser)
-    args = parser.parse_args(argv)
-    limits = limits_from(parser, args)
-    what = "this commit has"
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv:
+        import argparse  # only with options: pre-commit's usual call has none
+
+        parser = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
+        add_limit_arguments(parser)
+        limits = limits_from(parser, parser.parse_args(argv))
+    else:
+        limits = Limits()  # the defaults that add_limit_arguments gives
     try:
-        repo, merge_head, head = commit_state()
-        if head is None:
-            if not _has_commits(repo):
-                # The root commit is a project's starting point (a generated template), not a
-                # change to review.
-                print(f"{PROG}: the first commit of a repository is not checked")
-                return 0
-            # An orphan branch in a repository with history: an unrelated history is content
-            # like any other, measured from nothing.
-            what = "this first commit of an orphan branch has"
-            change = measure(repo, EMPTY_TREE, None, limits)
-        elif merge_head.exists():
-            others = merge_head.read_text(encoding="utf-8", errors="replace").split()
-            what = "this merge adds, beyond its parents,"
-            change = measure_merge(repo, [head, *others], None, limits, base=head)
-        else:
-            change = measure(repo, head, None, limits)
+        what, change = measure_staged(limits)
     except (GitError, OSError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
+    if change is None:
+        # The root commit is a project's starting point (a generated template), not a
+        # change to review.
+        print(f"{PROG}: the first commit of a repository is not checked")
+        return 0
     status, line = verdict(change, limits)
     if status == "ok":
         return 0

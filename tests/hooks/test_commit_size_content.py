@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dlc_hooks import _attributes
+from dlc_hooks import _attributes, _blobs
 from dlc_hooks.commit_size import Change, Limits, main, measure
 
 from .conftest import Repo, lines
@@ -312,3 +312,73 @@ def test_a_commit_through_git_with_a_nul_and_cr_file_fails(based: Repo) -> None:
     )
     assert result.returncode == 1
     assert "600 changed lines in 2 files: too big" in result.stderr
+
+
+def reference_changed_lines(old: list[bytes], new: list[bytes]) -> tuple[int, int]:
+    """The same rule, written the slow and obvious way."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    middle_old, middle_new = old[start : len(old) - end], new[start : len(new) - end]
+    added = sum(max(0, middle_new.count(x) - middle_old.count(x)) for x in set(middle_new))
+    removed = sum(max(0, middle_old.count(x) - middle_new.count(x)) for x in set(middle_old))
+    return (added, removed) if middle_old and middle_new else (len(middle_new), len(middle_old))
+
+
+def test_the_fast_line_count_agrees_with_the_obvious_one() -> None:
+    generator = random.Random(7)
+    for _ in range(2000):
+        old = [bytes([generator.randrange(4)]) for _ in range(generator.randrange(12))]
+        new = list(old)
+        for _ in range(generator.randrange(4)):
+            where = generator.randrange(len(new) + 1)
+            if generator.random() < 0.5 or not new:
+                new.insert(where, bytes([generator.randrange(6)]))
+            else:
+                del new[min(where, len(new) - 1)]
+        assert _blobs.changed_lines(old, new) == reference_changed_lines(old, new), (old, new)
+    # Insertions and edits in several places count as a line diff would.
+    text = [b"line %d" % i for i in range(1000)]
+    edited = [*text[:10], b"new", *text[10:500], b"changed", *text[501:], b"end"]
+    assert _blobs.changed_lines(text, edited) == (3, 1)
+
+
+def test_exclusion_globs_match_as_fnmatch_does() -> None:
+    import fnmatch
+
+    from dlc_hooks.commit_size import matches
+
+    paths = [
+        "uv.lock", "sub/uv.lock", "pylock.toml", "pylock.dev.toml", "pylock..toml", "pylock.toml.x",
+        "a/pylock.x.toml", "data/train.csv", "train.csv", "data/x/train.csv", "report.md", "x",
+        "aXbXc", "ab", "abc", "data/a.csv.gz", "*", "a*b", "q?.txt", "q1.txt", "[a].txt", "a.txt",
+    ]  # fmt: skip
+    patterns = [
+        "uv.lock", "pylock.*.toml", "*.csv", "data/*.csv", "data/*", "a*b*c", "*", "a*", "*b",
+        "ab*", "**", "q?.txt", "[a].txt", "[!q]*.txt", "*.csv.*", "x",
+    ]  # fmt: skip
+    for pattern in patterns:
+        for path in paths:
+            name = path.rsplit("/", 1)[-1]
+            expected = fnmatch.fnmatchcase(path if "/" in pattern else name, pattern)
+            assert matches(path, [pattern]) == expected, (pattern, path)
+
+
+def test_a_change_too_big_for_one_pipe_write_is_read_whole(
+    based: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Over 32 KB of object names: git is fed while it answers, and nothing hangs."""
+    for i in range(1000):
+        based.write(f"data/f{i:04}.txt", f"line {i}\n")
+    based.add()
+    based.commit("a thousand files")
+    for i in range(1000):
+        based.write(f"data/f{i:04}.txt", f"line {i}\nmore {i}\n")
+    based.add()
+    change = staged(based)
+    assert len(change.files) == 1000 and change.lines == 1000
+    status, output = run(capsys)
+    assert status == 1 and "1000 changed lines in 1000 files: too big" in output
