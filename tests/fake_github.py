@@ -63,6 +63,14 @@ class FakeGitHub:
         """Where OWNER/REPO lives; OWNER/REPO.git is the same repository."""
         return self.base / repo
 
+    def create_repository(self, repo: str) -> Path:
+        """An empty OWNER/REPO, as GitHub's "new repository" makes it, ready for a push."""
+        target = self.path(repo)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        git("init", "-q", "--bare", "-b", "main", str(target))
+        (target.parent / f"{target.name}.git").symlink_to(target.name)
+        return target
+
     def push(self, source: Path, repo: str) -> Path:
         """Publish the git repository ``source`` as OWNER/REPO (a bare clone, all its refs)."""
         target = self.path(repo)

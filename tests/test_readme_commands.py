@@ -184,12 +184,15 @@ def test_baked_readme_set_up_and_commands(github: FakeGitHub, tmp_path: Path) ->
     baked = result.project
     readme = (baked / "README.md").read_text("utf-8")
     how = section(readme, "How to run")
-    # The participant has created the repository on GitHub and pushed it.
+    env = clean_env(tmp_path / "home", github, fresh_venv(tmp_path / "venv"))
+    # First steps: create the empty repository on GitHub, then push with the README's commands.
     url = re.search(r"git clone (https://github\.com/(\S+?))(?:\.git)?\s", how)
     assert url, "the set-up block clones the repository"
-    github.push(baked, url.group(2))
-
-    env = clean_env(tmp_path / "home", github, fresh_venv(tmp_path / "venv"))
+    github.create_repository(url.group(2))
+    pushes = re.findall(r"`(git (?:remote|push)[^`]*)`", section(readme, "First steps"))
+    assert any(command.startswith("git push") for command in pushes), pushes
+    for command in pushes:
+        sh(command, baked, env)
     user = tmp_path / "user"
     user.mkdir()
     set_up = code_blocks(how)[0]
