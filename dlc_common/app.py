@@ -22,15 +22,18 @@ not needed, and ``evaluate`` is not available as a command):
   the paper's figures as PNG files into ``out_dir``; returns ``[(caption, file name), ...]``,
   which the report embeds under "Figures".
 
-Exit status: 0 done (every judged claim reproduced), 1 a claim not reproduced, inconclusive or
-not judgeable in a judged profile or a seed diverged, 2 bad input (usage, config, claims, no
-claim), 75 stopped by a signal with a backup saved (run the same command again to resume).
+Exit status: 0 done (every judged claim reproduced), 1 the run finished and a claim was not
+reproduced, inconclusive or not judgeable in a judged profile (a verdict, not a failure),
+2 bad input (usage, config, claims, no claim), 3 the run failed (a crash, a seed whose loss
+became NaN, missing data, a damaged or vanished run directory), 75 stopped by a signal with a
+backup saved (run the same command again to resume).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import difflib
 import importlib
 import json
 import os
@@ -48,9 +51,10 @@ from dlc_common.config import Config, ConfigError, load_config, read_toml
 from dlc_common.datasets import DatasetError
 from dlc_common.report import PlotsUnavailable
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "EXIT_STOPPED", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_ERROR", "EXIT_FAILED", "EXIT_OK", "EXIT_STOPPED", "main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_STOPPED = 0, 1, 2, 75  # 75: EX_TEMPFAIL, requeue
+EXIT_ERROR = 3  # the run failed: never to be read as the verdict "not reproduced" (1)
 PUBLISHED_PROFILE = "paper"  # the profile whose report goes to report/ and the README
 
 
@@ -178,9 +182,18 @@ def _evaluate(experiment: ModuleType, model: Any, data: Any, config: Config) -> 
 
 
 def _train_seeds(
-    experiment: ModuleType, config: Config, run_dir: Path, chief: bool, root: Path
+    experiment: ModuleType,
+    config: Config,
+    run_dir: Path,
+    chief: bool,
+    root: Path,
+    claims: Any = None,
 ) -> dict[int, dict[str, float]]:
-    """Train and evaluate every seed not done yet; returns the final metrics per seed."""
+    """Train and evaluate every seed not done yet; returns the final metrics per seed.
+
+    With ``claims`` and a judged profile, a claim whose metric the first seed did not measure
+    stops the run then (the seed is kept), not after every seed has trained.
+    """
     from dlc_common import runtime
     from dlc_common.environment import describe_environment
     from dlc_common.files import write_json
@@ -225,6 +238,7 @@ def _train_seeds(
         if _own_loop(experiment):
             print(f"seed {seed}: experiment.run into {seed_dir}", flush=True)
             results[seed] = _run_own_loop(experiment, config, seed, seed_dir, chief, precision)
+            _check_claims_after(claims if config.judge else None, seed, results)
             _stop_between_seeds(strategy, run_dir, config.seeds, seed)
             continue
         print(f"seed {seed}: training {config.epochs} epochs into {seed_dir}", flush=True)
@@ -254,7 +268,7 @@ def _train_seeds(
             raise AppError(
                 f"seed {seed}: the loss became NaN (history in {seed_dir / 'history.jsonl'}); "
                 "lower the learning rate or check the data",
-                EXIT_FAILED,
+                EXIT_ERROR,
             )
         metrics = _evaluate(experiment, result.model, data, config)
         if chief:
@@ -273,8 +287,15 @@ def _train_seeds(
             shutil.rmtree(seed_dir / BACKUP_DIR, ignore_errors=True)
         results[seed] = metrics
         print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()), flush=True)
+        _check_claims_after(claims if config.judge else None, seed, results)
         _stop_between_seeds(strategy, run_dir, config.seeds, seed)
     return results
+
+
+def _check_claims_after(claims: Any, seed: int, results: dict[int, dict[str, float]]) -> None:
+    unknown = None if claims is None else _unknown_metrics(claims, {seed: results[seed]})
+    if unknown:
+        raise AppError(f"after seed {seed} (kept): {unknown}, then run the same command again")
 
 
 def _stop_between_seeds(strategy: Any, run_dir: Path, seeds: Sequence[int], seed: int) -> None:
@@ -439,7 +460,7 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     for seed in config.seeds:
         path = _seed_dir(run_dir, seed) / "model.keras"
         if not path.exists():
-            raise AppError(f"{path}: no trained model; run train first", EXIT_FAILED)
+            raise AppError(f"{path}: no trained model; run train first", EXIT_ERROR)
         runtime.seed_everything(seed)
         model = keras.saving.load_model(path)
         results[seed] = _evaluate(experiment, model, experiment.load_data(config, seed), config)
@@ -464,14 +485,39 @@ def _claims(root: Path) -> Any:
     return claims
 
 
+def _unknown_metrics(claims: Any, metrics: Any) -> str | None:
+    """The claims whose metric the experiment does not produce, as an error message."""
+    if isinstance(metrics, dict):  # {seed: {metric: value}}
+        names = {name for values in metrics.values() for name in values}
+        origin = "its seeds measured"
+    else:  # the experiment's declared METRICS
+        names, origin = set(metrics), "experiment.METRICS declares"
+    if not names:
+        return None
+    wrong = [c for c in claims.claims if c.metric not in names]
+    if not wrong:
+        return None
+    lines = []
+    for claim in wrong:
+        close = difflib.get_close_matches(claim.metric, sorted(names), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"it has {', '.join(sorted(names))}"
+        lines.append(f"claim {claim.id}: metric {claim.metric!r} is not one that {origin} ({hint})")
+    return "; ".join(lines) + "; fix metric in claims.toml"
+
+
 def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     from dlc_common.report import require_matplotlib
 
     claims = _claims(ctx["root"])
+    declared = getattr(ctx["experiment"], "METRICS", None)
+    if declared is not None:  # misspelt claim metrics found before any training
+        unknown = _unknown_metrics(claims, [str(name) for name in declared])
+        if unknown:
+            raise AppError(unknown)
     require_matplotlib()  # before hours of training, not after
     _publishes(ctx["root"], ctx["config"], args)  # a refusal comes before training too
     metrics = _train_seeds(
-        ctx["experiment"], ctx["config"], ctx["run_dir"], ctx["chief"], ctx["root"]
+        ctx["experiment"], ctx["config"], ctx["run_dir"], ctx["chief"], ctx["root"], claims
     )
     return _judge_and_report(args, ctx, claims, metrics)
 
@@ -534,6 +580,16 @@ def _judge_and_report(
     from dlc_common.report import results_table, update_readme, write_report
 
     root, config, run_dir = ctx["root"], ctx["config"], ctx["run_dir"]
+    lost = [s for s in metrics if not (_seed_dir(run_dir, s) / "metrics.json").is_file()]
+    if ctx["chief"] and lost:
+        raise AppError(
+            f"{run_dir}: the metrics of seeds {lost} are gone (was the run directory moved or "
+            "deleted during the run?); run again with a new --run-dir",
+            EXIT_ERROR,
+        )
+    unknown = _unknown_metrics(claims, metrics) if config.judge else None
+    if unknown:
+        raise AppError(unknown)
     verdicts = [
         judge(
             claim,
@@ -694,4 +750,20 @@ def _run_command(args: argparse.Namespace, prog: str, package: str) -> int:
         return getattr(exc, "status", EXIT_BAD_INPUT)
     except (PlotsUnavailable, DatasetError) as exc:
         print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT if isinstance(exc, PlotsUnavailable) else EXIT_FAILED
+        return EXIT_BAD_INPUT if isinstance(exc, PlotsUnavailable) else EXIT_ERROR
+    except Exception as exc:  # a crash, in the experiment's code or ours
+        from dlc_common.train import BackupError
+
+        if isinstance(exc, BackupError):
+            print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        import traceback
+
+        traceback.print_exc()  # the participant's code is where a crash usually comes from
+        print(
+            f"{prog} {args.command}: error: the run crashed ({type(exc).__name__}: {exc}); "
+            f"exit status {EXIT_ERROR}, not a verdict: fix the error above and run the same "
+            "command again (finished seeds are kept)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR

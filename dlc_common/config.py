@@ -11,6 +11,7 @@ The type of a key is the type of its value in the files: an override must parse 
 from __future__ import annotations
 
 import difflib
+import math
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -204,6 +205,12 @@ def _validate(values: dict[str, Any], source: str) -> None:
     for key in ("deterministic", "judge"):
         if not isinstance(values[key], bool):
             raise ConfigError(f"{key}: expected true or false, got {values[key]!r}")
+    for key, value in values.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{key}: {value!r} ({source}) is not a finite number; give a number")
+    rate = values.get("learning_rate")
+    if isinstance(rate, (int, float)) and not isinstance(rate, bool) and rate <= 0:
+        raise ConfigError(f"learning_rate: expected a number > 0, got {rate!r} ({source})")
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ from dlc_common.files import write_text
 __all__ = [
     "STOP_SIGNALS",
     "Backup",
+    "BackupError",
     "FitResult",
     "MetricHistory",
     "NanGuard",
@@ -77,7 +78,8 @@ def read_history(path: str | Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    # A damaged byte reads as a damaged line (the history stops there), never as a crash.
+    for line in path.read_bytes().decode("utf-8", errors="replace").splitlines():
         try:
             rows.append(json.loads(line))
         except json.JSONDecodeError:
@@ -180,6 +182,7 @@ def restore_backup(model: keras.Model, directory: str | Path) -> int:
             "fit: the model is not built, so a backup cannot be restored into it; give the "
             "model an input shape (keras.Input) in its builder"
         )
+    damaged = []
     for epoch, path in _backups(Path(directory)):
         if model.optimizer is not None and not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)  # its state is in the backup too
@@ -194,11 +197,23 @@ def restore_backup(model: keras.Model, directory: str | Path) -> int:
                     raise ValueError("the model's random layers differ from the backup's")
                 for variable, value in zip(variables, values, strict=True):
                     variable.assign(value)
-        except (OSError, ValueError, KeyError) as exc:  # damaged: fall back to the one before
+        except Exception as exc:  # damaged (h5py, zip, shapes): try an older one
             print(f"dlc: backup {path} unreadable ({exc}); trying an older one", file=sys.stderr)
+            damaged.append(path)
             continue
         return epoch
+    if damaged:
+        # Starting again from epoch 0 would append a second history to the first.
+        raise BackupError(
+            f"{Path(directory)}: every backup is damaged ({', '.join(p.name for p in damaged)}); "
+            "start over with --run-dir NEW (or remove that backup directory and the "
+            "history.jsonl beside it to retrain this seed from the start)"
+        )
     return 0
+
+
+class BackupError(RuntimeError):
+    """No backup of a run directory can be read: the run cannot resume."""
 
 
 class Backup(keras.callbacks.Callback):

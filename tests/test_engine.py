@@ -258,3 +258,31 @@ def test_mirrored_strategy_on_two_cpu_devices(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr[-3000:]
     replicas, completed, _ = json.loads(out.stdout.strip().splitlines()[-1])
     assert (replicas, completed) == (2, True)
+
+
+def test_a_damaged_backup_is_skipped_for_an_older_one_and_none_readable_is_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    from dlc_common.train import BackupError
+
+    x, y = spirals(64, seed=0)
+    data = pipeline((x, y), batch_size=16, training=True)
+    fit(tiny_model, data, epochs=3, run_dir=tmp_path, backup_seconds=0, keep_backup=True)
+    (good,) = (tmp_path / "backup").iterdir()
+    newer = tmp_path / "backup" / "epoch-000004"
+    newer.mkdir()
+    (newer / "model.weights.h5").write_bytes(b"not an HDF5 file")
+    (newer / "rng.npz").write_bytes(b"not a zip file")
+    resumed = fit(tiny_model, data, epochs=5, run_dir=tmp_path, verbose=0, keep_backup=True)
+    assert resumed.initial_epoch == 3 and resumed.completed
+    for backup in (tmp_path / "backup").iterdir():
+        (backup / "model.weights.h5").write_bytes(b"damaged")
+    with pytest.raises(BackupError, match=r"every backup is damaged .*start over with --run-dir"):
+        fit(tiny_model, data, epochs=6, run_dir=tmp_path, verbose=0)
+    assert good.name == "epoch-000003"
+
+
+def test_a_history_with_damaged_bytes_reads_up_to_the_damage(tmp_path: Path) -> None:
+    path = tmp_path / "history.jsonl"
+    path.write_bytes(b'{"epoch": 1, "loss": 0.5}\n{"epoch": 2, "lo\xff\xfess": 0.4\n')
+    assert read_history(path) == [{"epoch": 1, "loss": 0.5}]

@@ -133,12 +133,12 @@ def test_paper_replication_with_own_loop_and_figures(project: Path) -> None:
 
 def test_a_claim_not_reproduced_still_writes_the_report(project: Path) -> None:
     run_dir = project / "runs" / "low"
-    result = run(
-        project, "replicate", "--profile", "paper", "--run-dir", str(run_dir), "offset=-0.5"
-    )
+    args = ["--profile", "paper", "--run-dir", str(run_dir), "offset=-0.5", "--publish"]
+    result = run(project, "replicate", *args)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "claim score-high not reproduced" in result.stderr
-    assert "❌ not reproduced" in (project / "README.md").read_text()
+    readme = (project / "README.md").read_text()
+    assert "❌ not reproduced" in readme and "this run changed `offset=-0.5`" in readme
     assert (project / "report" / "scores.png").is_file()
 
 

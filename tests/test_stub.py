@@ -254,6 +254,9 @@ def test_report_of_an_unfinished_run_says_how_to_finish_it(project: Path) -> Non
         (["train", "--profile", "smoke", "epochs=two"], "epochs: expected an integer"),
         (["train", "--profile", "smok"], "did you mean 'smoke'?"),
         (["evaluate", "--profile", "paper"], "no run of profile 'paper'"),
+        (["replicate", "--profile", "paper", "learning_rate=nan"], "nan (on the command line)"),
+        (["replicate", "--profile", "paper", "learning_rate=inf"], "is not a finite number"),
+        (["train", "--profile", "smoke", "learning_rate=-0.1"], "expected a number > 0"),
     ],
 )
 def test_bad_input_is_one_line(project: Path, args: list[str], message: str) -> None:
@@ -442,3 +445,29 @@ def test_a_second_ctrl_c_aborts_at_once_without_a_traceback(project: Path, tmp_p
     out = process.communicate(timeout=60)[0].decode(errors="replace")
     assert f"exit status -{int(signal.SIGINT)}" in out, out[-3000:]  # SIGINT's own ending
     assert "Traceback" not in out and "KeyboardInterrupt" not in out, out[-3000:]
+
+
+def test_a_crash_is_exit_3_never_the_verdict_not_reproduced(project: Path) -> None:
+    experiment = project / "src" / PACKAGE / "experiment.py"
+    experiment.write_text(
+        experiment.read_text()
+        + "\n\ndef load_data(config, seed):\n    raise RuntimeError('boom in load_data')\n"
+    )
+    result = run(project, "replicate", "--profile", "paper", "seeds=[0]")
+    assert result.returncode == 3, result.stderr[-3000:]
+    assert "the run crashed (RuntimeError: boom in load_data); exit status 3, not a verdict" in (
+        result.stderr
+    )
+    assert "Traceback" in result.stderr  # the participant's bug, shown where it is
+
+
+def test_a_misspelt_claim_metric_stops_after_the_first_seed(project: Path) -> None:
+    claims = project / "claims.toml"
+    claims.write_text(claims.read_text().replace('"test_accuracy"', '"test_acuracy"', 1))
+    run_dir = project / "runs" / "misspelt"
+    args = ["replicate", "--profile", "paper", "--run-dir", str(run_dir), "epochs=2"]
+    result = run(project, *args, "seeds=[0,1,2]")
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert "metric 'test_acuracy' is not one that its seeds measured" in result.stderr
+    assert "did you mean 'test_accuracy'?" in result.stderr
+    assert (run_dir / "seed-0" / "metrics.json").is_file() and not (run_dir / "seed-1").exists()
