@@ -506,9 +506,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in args.files:
         if path.name.endswith(".license") or not path.is_file() or path.is_symlink():
             continue  # companions are read with their file; links point at checked files
-        data = path.read_bytes()
-        syntax = comment_syntax(path, data[:5])
-        if syntax is None and args.skip_unknown and path.suffix.lower() not in COMPANION_SUFFIXES:
+        try:
+            syntax = comment_syntax(path, b"")
+            if syntax is None:  # a shebang may still say: read only the first bytes
+                with path.open("rb") as stream:
+                    syntax = comment_syntax(path, stream.read(5))
+            skip = args.skip_unknown and path.suffix.lower() not in COMPANION_SUFFIXES
+            if syntax is None and skip:
+                continue  # prose, data: pre-commit passes every text file
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(str(path), None, f"cannot be read: {exc.strerror}"))
             continue
         try:
             if syntax is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -473,3 +474,22 @@ def test_skip_unknown_leaves_prose_and_data_alone(
     assert "analysis.ipynb: no licence" in output and "run: no SPDX-FileCopyrightText" in output
     status, output = run(capsys, "README.md")  # named on its own, it is checked
     assert status == 1 and "README.md: no licence" in output
+
+
+def test_an_unreadable_file_is_reported_not_crashed_on(
+    project: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The tests run as root, which reads any file: the refusal is the operating system's.
+    real = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path.name == "secret.py":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    project.write("secret.py", "x = 1\n")
+    project.write("fine.py", HEADER)
+    status, output = run(capsys, "secret.py", "fine.py")
+    assert status == 1 and "secret.py: cannot be read: Permission denied" in output
+    assert "Traceback" not in output and "fine.py" not in output
