@@ -462,3 +462,41 @@ def test_the_users_git_config_cannot_change_the_count(
     assert "777" in based.git("diff", "--cached")
     assert counts(staged(based)) == clean
     assert run(capsys) == clean_run
+
+
+def test_a_staged_merge_of_an_unrelated_history_adds_nothing_itself(
+    based: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The unrelated history's own root is what counts (the range check measures it)."""
+    based.git("checkout", "-q", "--orphan", "vendor")
+    based.git("rm", "-q", "-r", "--cached", ".")
+    (based.path / "README.md").unlink()
+    based.write("vendored.py", lines(3000))
+    based.add("vendored.py")
+    based.commit("vendor, committed without the hook")
+    based.git("checkout", "-q", "-f", "main")
+    based.git("merge", "-q", "--no-commit", "--allow-unrelated-histories", "vendor")
+    assert staged(based).lines == 3000  # what the merge brings into main
+    assert run(capsys) == (0, "")
+    based.write("vendored.py", lines(3000) + lines(500, prefix="smuggled"))
+    based.add("vendored.py")
+    status, output = run(capsys)
+    assert status == 1 and "beyond its parents, 500 changed lines in 1 file" in output
+
+
+def test_an_octopus_merge_counts_only_what_no_parent_has(based: Repo) -> None:
+    from dlc_hooks.commit_size import measure_merge
+
+    for name in ("one", "two", "three"):
+        based.git("checkout", "-q", "-b", name, "main")
+        based.write(f"{name}.py", lines(300, prefix=name))
+        based.add()
+        based.commit(name)
+    based.git("checkout", "-q", "main")
+    based.git("merge", "-q", "--no-commit", "one", "two", "three")
+    parents = ["HEAD", *based.git("rev-parse", "one", "two", "three").split()]
+    assert measure_merge(based.path, parents, None).files == []
+    based.write("two.py", lines(300, prefix="two") + "extra\n")
+    based.add()
+    change = measure_merge(based.path, parents, None)
+    assert [(f.path, f.added, f.removed) for f in change.files] == [("two.py", 1, 0)]
