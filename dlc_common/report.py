@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import math
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -57,8 +58,13 @@ def require_matplotlib() -> None:
         )
 
 
-def _num(value: float | None) -> str:
-    return "–" if value is None else f"{value:.4g}"
+def _num(value: float | None, digits: int = 4) -> str:
+    """A number as a reader writes it: 33,067 rather than 3.307e+04; 0.9512; 1e-05."""
+    if value is None:
+        return "–"
+    if math.isfinite(value) and 10**digits <= abs(value) < 1e15:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}g}"
 
 
 def _cell(text: str) -> str:
@@ -86,8 +92,8 @@ def results_table(
         if summary is None:
             replication, interval = "–", "–"
         else:
-            std = "" if summary.std is None else f" ± {summary.std:.2g}"
-            replication = f"{summary.mean:.4g}{std} (n={summary.n})"
+            std = "" if summary.std is None else f" ± {_num(summary.std, 2)}"
+            replication = f"{_num(summary.mean)}{std} (n={summary.n})"
             interval = (
                 "–"
                 if summary.low is None
@@ -148,8 +154,12 @@ def plot_claim(
 
     matplotlib.use("Agg")  # no display on clusters and CI
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     figure, axes = plt.subplots(figsize=(6, 4))
+    keys = {k for rows in histories.values() for row in rows for k in row}
+    # The validation curve beside the training one (or the other way round), when recorded.
+    twin = series[4:] if series.startswith("val_") else f"val_{series}"
     curves = []
     for seed, rows in sorted(histories.items()):
         points = [(r["epoch"], r[series]) for r in rows if r.get(series) is not None]
@@ -161,19 +171,38 @@ def plot_claim(
         common = sorted(set.intersection(*(set(c) for c in curves)))
         mean = [sum(c[e] for c in curves) / len(curves) for e in common]
         axes.plot(common, mean, color="black", linewidth=2, label=f"mean of {len(curves)} seeds")
+    if twin in keys:
+        others = [
+            {r["epoch"]: r[twin] for r in rows if r.get(twin) is not None}
+            for rows in histories.values()
+        ]
+        others = [c for c in others if c]
+        if others:
+            common = sorted(set.intersection(*(set(c) for c in others)))
+            mean = [sum(c[e] for c in others) / len(others) for e in common]
+            axes.plot(
+                common, mean, color="black", linewidth=1.5, linestyle=":", label=f"mean {twin}"
+            )
     if claim is not None:
         axes.axhline(claim.value, color="tab:red", linestyle="--", label=f"paper: {claim.value:g}")
-        if claim.tolerance:
-            axes.axhspan(
-                claim.value - claim.tolerance,
-                claim.value + claim.tolerance,
-                color="tab:red",
-                alpha=0.1,
-                label=f"tolerance ± {claim.tolerance:g}",
-            )
+        if claim.tolerance or claim.direction != "equal":
+            low, high = axes.get_ylim()
+            edge = {"higher": -1.0, "lower": 1.0}.get(claim.direction, 0.0) * claim.tolerance
+            # A one-sided claim accepts everything on its side of the edge, not a ± band.
+            band = {
+                "higher": (claim.value + edge, max(high, claim.value + edge)),
+                "lower": (min(low, claim.value + edge), claim.value + edge),
+            }.get(claim.direction, (claim.value - claim.tolerance, claim.value + claim.tolerance))
+            label = {
+                "higher": f"reproduced: ≥ {_num(claim.value + edge)}",
+                "lower": f"reproduced: ≤ {_num(claim.value + edge)}",
+            }.get(claim.direction, f"reproduced: ± {claim.tolerance:g}")
+            axes.axhspan(*band, color="tab:red", alpha=0.1, label=label)
+            axes.set_ylim(min(low, band[0]), max(high, band[1]))
         axes.set_title(f"{claim.id}: {series} ({claim.where})")
     else:
         axes.set_title(series)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
     axes.set_xlabel("epoch")
     axes.set_ylabel(series)
     axes.legend(fontsize="small")

@@ -120,3 +120,61 @@ def test_the_report_names_the_code_of_every_start_and_of_the_drawing() -> None:
     text, record = _provenance({"git": clean, "earlier_starts": [{"git": edited}]}, clean)
     assert "**The code changed between the starts of this run**" in text
     assert record["trained"] == [edited, clean] and record["consistent"] is False
+
+
+def test_numbers_read_as_a_person_writes_them() -> None:
+    from dlc_common.report import _num
+
+    assert [_num(33067.0), _num(1425.0), _num(0.951234), _num(1e-05), _num(None)] == [
+        "33,067",
+        "1425",
+        "0.9512",
+        "1e-05",
+        "–",
+    ]
+    assert _num(2967.4, 2) == "2,967" and _num(0.01234, 2) == "0.012"  # a std, 2 digits
+
+
+def _drawn(monkeypatch: pytest.MonkeyPatch, claim: Claim | None, series: str, tmp_path: Path):
+    """The matplotlib axes that plot_claim drew, caught before they are closed."""
+    from dlc_common import report
+
+    caught = []
+
+    def keep(figure):
+        caught.append(figure.axes[0])
+        return b"png"
+
+    monkeypatch.setattr(report, "_figure_bytes", keep)
+    histories = {
+        seed: [
+            {"epoch": e, "accuracy": 0.5 + 0.05 * e + seed / 100, "val_accuracy": 0.45 + 0.05 * e}
+            for e in range(1, 9)
+        ]
+        for seed in (0, 1)
+    }
+    report.plot_claim(tmp_path / "x.png", claim, series, histories)
+    return caught[0]
+
+
+def test_a_one_sided_claim_is_drawn_with_a_one_sided_band_and_whole_epochs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    higher = Claim("acc", "val_accuracy", 0.8, 0.05, "higher", "Table 1")
+    axes = _drawn(monkeypatch, higher, "val_accuracy", tmp_path)
+    (band,) = [p for p in axes.patches if p.get_label().startswith("reproduced")]
+    bottom, top = band.get_y(), band.get_y() + band.get_height()
+    assert bottom == pytest.approx(0.75) and top >= axes.get_ylim()[1] - 1e-9
+    assert band.get_label() == "reproduced: ≥ 0.75"
+    assert all(float(t).is_integer() for t in axes.get_xticks())
+    labels = [line.get_label() for line in axes.get_lines()]
+    assert "mean accuracy" in labels  # the training curve beside the validation one
+    lower = Claim("err", "val_accuracy", 0.3, 0.1, "lower", "Table 1")
+    axes = _drawn(monkeypatch, lower, "val_accuracy", tmp_path)
+    (band,) = [p for p in axes.patches if p.get_label().startswith("reproduced")]
+    assert band.get_y() + band.get_height() == pytest.approx(0.4)
+    assert band.get_y() <= axes.get_ylim()[0] + 1e-9
+    equal = Claim("eq", "val_accuracy", 0.7, 0.1, "equal", "Table 1")
+    axes = _drawn(monkeypatch, equal, "val_accuracy", tmp_path)
+    (band,) = [p for p in axes.patches if p.get_label().startswith("reproduced")]
+    assert (band.get_y(), band.get_y() + band.get_height()) == pytest.approx((0.6, 0.8))
