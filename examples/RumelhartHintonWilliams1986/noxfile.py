@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -24,12 +25,36 @@ LINT_TOOLS = ["black==26.10.1", "ruff==0.17.6"]
 def install(session: nox.Session, extras: str = "") -> None:
     """Install this repository with its pinned TensorFlow and dlc-common.
 
-    DLC_COMMON_SOURCE (a path or URL of dlc-template) installs dlc-common from there instead
-    of the package index, for testing the template against its own checkout.
+    dlc-common comes from the tag of the dlc-template version pinned in pyproject.toml.
+    DLC_COMMON_SOURCE (a path or URL of dlc-template) installs it from there instead, for
+    testing the template against its own checkout.
     """
-    source = os.environ.get("DLC_COMMON_SOURCE")
     target = f".[{extras}]" if extras else "."
-    session.install(*([source] if source else []), "-e", target)
+    source = os.environ.get("DLC_COMMON_SOURCE")
+    if not source:
+        session.install("-e", target)
+        return
+    url = source if "://" in source else Path(source).resolve().as_uri()
+    if session.venv_backend == "uv":  # an override replaces the pinned tag
+        # Beside the environment, not in session.create_tmp(): that would move TMPDIR.
+        override = Path(session.virtualenv.location) / "dlc-common-source.txt"
+        override.write_text(f"dlc-common @ {url}\n", encoding="utf-8")
+        session.install("--override", str(override), "-e", target)
+        return
+    # pip has no overrides: the source and the other requirements, then this repository.
+    project = nox.project.load_toml("pyproject.toml")["project"]
+    wanted = list(project["dependencies"])
+    for extra in filter(None, extras.split(",")):
+        wanted += project["optional-dependencies"][extra]
+    others = [r for r in wanted if _name(r) != "dlc-common"]
+    session.install(f"dlc-common @ {url}", *others)
+    session.install("--no-deps", "-e", target)
+
+
+def _name(requirement: str) -> str:
+    """The normalised project name of a PEP 508 requirement."""
+    name = re.split(r"[\s\[@=<>!~;(]", requirement, maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def source_files() -> list[str]:
