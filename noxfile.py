@@ -81,6 +81,9 @@ def replicate(session: nox.Session) -> None:
             *args,
             success_codes=[EXIT_OK, EXIT_NOT_REPRODUCED],
         )
+    # Exit 1 passes only as a verdict: the fresh run must have judged every claim.
+    if not (run_dir / "verdicts.json").is_file():
+        session.error(f"{run_dir}: no verdicts.json, so the run did not end in a verdict")
     _log_verdicts(session, f"this run ({run_dir})", run_dir / "verdicts.json")
     _log_verdicts(session, "the committed paper report", EXAMPLE / "report" / "metrics.json")
 
