@@ -32,6 +32,13 @@ def baked_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return result.project
 
 
+def announce(config: pytest.Config, text: str) -> None:
+    """A line on the terminal now, also while output is captured: what a long wait is for."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"[dlc tests] {text}")
+
+
 @pytest.fixture(scope="session")
 def dlc_common_override(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A uv overrides file that installs dlc-common from this checkout.
@@ -47,7 +54,10 @@ def dlc_common_override(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def tf_python(
-    tmp_path_factory: pytest.TempPathFactory, baked_default: Path, dlc_common_override: Path
+    tmp_path_factory: pytest.TempPathFactory,
+    baked_default: Path,
+    dlc_common_override: Path,
+    pytestconfig: pytest.Config,
 ) -> Path:
     """One Python environment with TensorFlow for the whole test run.
 
@@ -63,6 +73,7 @@ def tf_python(
     uv = shutil.which("uv")
     if uv is None:
         pytest.fail("uv is needed for the end-to-end tests: python3 -m pip install uv")
+    announce(pytestconfig, "installing TensorFlow for the end-to-end tests (seconds to a minute)")
     venv = tmp_path_factory.mktemp("tf-env") / "venv"
     subprocess.run([uv, "venv", "-q", "--python", sys.executable, str(venv)], check=True)
     python = venv / "bin" / "python"

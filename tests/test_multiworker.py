@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from tests.cluster.slurm import free_ports
+from tests.conftest import announce
 
 pytestmark = pytest.mark.slow
 
@@ -159,7 +160,7 @@ STOPS = (signal.SIGUSR1, signal.SIGTERM, signal.SIGINT)
 
 
 def test_stop_signals_at_random_moments_under_load_end_in_75_and_resume_exactly(
-    tf_python: Path, tmp_path: Path
+    tf_python: Path, tmp_path: Path, pytestconfig: pytest.Config
 ) -> None:
     """Random stop signals to random workers, at random moments, while the CPU is loaded.
 
@@ -171,7 +172,11 @@ def test_stop_signals_at_random_moments_under_load_end_in_75_and_resume_exactly(
     """
     seed = int(os.environ.get("DLC_STRESS_SEED", time.time_ns() % 1_000_000))
     rng = random.Random(seed)
-    print(f"stress seed {seed} (DLC_STRESS_SEED={seed} repeats this run)")
+    announce(
+        pytestconfig,
+        f"stop-signal stress test: {STRESS_STOPS} stopped runs of two workers, several minutes "
+        f"(DLC_STRESS_SEED={seed} repeats it)",
+    )
     burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])  # the load
     stops, runs, chains, window = 0, 0, 0, 8.0
     started = time.monotonic()

@@ -24,8 +24,11 @@ def unavailable(reason: str) -> NoReturn:
 
 
 @pytest.fixture(scope="session")
-def slurm_installed() -> None:
+def slurm_installed(pytestconfig: pytest.Config) -> None:
     """munge and SLURM are installed: by .ci/install-slurm, or now with apt-get."""
+    from tests.conftest import announce
+
+    announce(pytestconfig, "SLURM tests: installing munge and slurm-wlm if needed (up to a minute)")
     try:
         ensure_installed()
     except SlurmUnavailable as exc:
