@@ -14,9 +14,9 @@ import contextlib
 import hashlib
 import os
 import re
-import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +82,18 @@ def sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _download(entry: RemoteFile, target: Path, timeout: float, quiet: bool) -> None:
+def _aside(target: Path) -> Path:
+    """A free name beside ``target`` for a file with the wrong checksum: never overwrites."""
+    aside, n = target.with_name(target.name + ".mismatch"), 1
+    while aside.exists():
+        n += 1
+        aside = target.with_name(f"{target.name}.mismatch-{n}")
+    return aside
+
+
+def _download(
+    entry: RemoteFile, target: Path, timeout: float, quiet: bool, deadline: float | None = None
+) -> None:
     # Imported here: urllib.request pulls in ssl and email, too slow for every CLI start.
     import http.client
     import urllib.error
@@ -91,14 +102,23 @@ def _download(entry: RemoteFile, target: Path, timeout: float, quiet: bool) -> N
     fd, tmp = tempfile.mkstemp(prefix=f".{entry.filename}.", suffix=".part", dir=target.parent)
     try:
         digest, received = hashlib.sha256(), 0
+        # ``timeout`` bounds each read; the deadline bounds the whole download, so that a
+        # server trickling a byte at a time cannot hold a run for hours.
+        stop_at = None if deadline is None else time.monotonic() + deadline
         with os.fdopen(fd, "wb") as out:
             request = urllib.request.Request(entry.url, headers={"User-Agent": "dlc-common"})
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 expected = response.headers.get("Content-Length")
-                while chunk := response.read(_CHUNK):
+                while chunk := response.read1(_CHUNK):
                     out.write(chunk)
                     digest.update(chunk)
                     received += len(chunk)
+                    if stop_at is not None and time.monotonic() > stop_at:
+                        raise DatasetError(
+                            f"{entry.name}: the download from {entry.url} took longer than "
+                            f"{deadline:g} s ({received} bytes so far); try again later or "
+                            "pass a longer deadline (nothing was kept)"
+                        )
             if expected is not None and received != int(expected):
                 raise DatasetError(
                     f"{entry.name}: the download stopped after {received} of {expected} bytes "
@@ -112,6 +132,11 @@ def _download(entry: RemoteFile, target: Path, timeout: float, quiet: bool) -> N
                 f", registered {entry.sha256}; the file changed upstream or the registration is "
                 "wrong (nothing was kept)"
             )
+        if target.exists():  # a file with the wrong checksum: aside only now, once replaced
+            aside = _aside(target)
+            os.replace(target, aside)
+            if not quiet:
+                print(f"dlc: {target} had the wrong checksum; moved to {aside}", file=sys.stderr)
         os.replace(tmp, target)
         if not quiet:
             print(f"dlc: fetched {entry.name} ({received} bytes) into {target}", file=sys.stderr)
@@ -137,9 +162,16 @@ def fetch(
     *,
     directory: str | Path | None = None,
     timeout: float = 60.0,
+    deadline: float | None = 3600.0,
     quiet: bool = False,
 ) -> Path:
-    """The path of a dataset file in the cache, downloading and checking it first if needed."""
+    """The path of a dataset file in the cache, downloading and checking it first if needed.
+
+    ``timeout`` bounds each network read, ``deadline`` the whole download (None: no bound).
+    A file in the cache with the wrong checksum stays where it is until the registered file
+    has been downloaded and verified; then it is moved aside (``NAME.mismatch``, never
+    overwriting an earlier one).
+    """
     if isinstance(dataset, str):
         if dataset not in _REGISTRY:
             import difflib
@@ -151,14 +183,9 @@ def fetch(
     root = Path(directory) if directory is not None else cache_dir()
     root.mkdir(parents=True, exist_ok=True)
     target = root / dataset.filename
-    if target.exists():
-        if sha256(target) == dataset.sha256:
-            return target
-        # Not ours to trust: a file someone copied in, or one from an older registration.
-        # Move it aside rather than delete it, and fetch the registered file.
-        aside = target.with_name(target.name + ".mismatch")
-        shutil.move(target, aside)
-        if not quiet:
-            print(f"dlc: {target} had the wrong checksum; moved to {aside}", file=sys.stderr)
-    _download(dataset, target, timeout, quiet)
+    if target.exists() and sha256(target) == dataset.sha256:
+        return target
+    # A file with the wrong checksum (copied in, or from an older registration) is not ours
+    # to trust, nor to lose: _download moves it aside once a verified file replaces it.
+    _download(dataset, target, timeout, quiet, deadline)
     return target

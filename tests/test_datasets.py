@@ -8,6 +8,7 @@ import hashlib
 import http.server
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -34,6 +35,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Length", str(len(PAYLOAD)))
         self.end_headers()
+        if self.path == "/trickle.bin":  # a byte every 0.2 s: no read ever times out
+            for _ in range(100):
+                self.wfile.write(PAYLOAD[:1])
+                self.wfile.flush()
+                time.sleep(0.2)
+            return
         if self.path == "/cut.bin":
             self.wfile.write(PAYLOAD[: len(PAYLOAD) // 3])
             self.wfile.flush()
@@ -101,6 +108,31 @@ def test_a_corrupt_cached_file_is_replaced(server: str, tmp_path: Path) -> None:
     path = fetch(RemoteFile("toy", f"{server}/toy.bin", DIGEST), directory=tmp_path, quiet=True)
     assert sha256(path) == DIGEST
     assert cache_files(tmp_path) == ["toy.bin", "toy.bin.mismatch"]
+
+
+def test_a_mismatching_file_stays_until_a_verified_one_replaces_it(
+    server: str, tmp_path: Path
+) -> None:
+    (tmp_path / "toy.bin").write_bytes(b"the participant's own copy")
+    with pytest.raises(DatasetError, match="HTTP 404"):
+        fetch(RemoteFile("toy", f"{server}/missing.bin", DIGEST, "toy.bin"), directory=tmp_path)
+    assert (tmp_path / "toy.bin").read_bytes() == b"the participant's own copy"
+    assert cache_files(tmp_path) == ["toy.bin"]
+    # Two mismatches in turn: the first copy moved aside is not overwritten by the second.
+    (tmp_path / "toy.bin.mismatch").write_bytes(b"an earlier copy")
+    fetch(RemoteFile("toy", f"{server}/toy.bin", DIGEST), directory=tmp_path, quiet=True)
+    assert (tmp_path / "toy.bin.mismatch").read_bytes() == b"an earlier copy"
+    assert (tmp_path / "toy.bin.mismatch-2").read_bytes() == b"the participant's own copy"
+    assert sha256(tmp_path / "toy.bin") == DIGEST
+
+
+def test_a_trickling_server_meets_the_whole_download_deadline(server: str, tmp_path: Path) -> None:
+    entry = RemoteFile("slow", f"{server}/trickle.bin", DIGEST)
+    started = time.monotonic()
+    with pytest.raises(DatasetError, match=r"took longer than 1 s .*\(nothing was kept\)"):
+        fetch(entry, directory=tmp_path, timeout=5, deadline=1, quiet=True)
+    assert time.monotonic() - started < 15  # per read it never timed out: 20 s of trickle
+    assert cache_files(tmp_path) == []
 
 
 def test_registry_local_files_and_cache_dir(
