@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import difflib
+import errno
 import importlib
 import json
 import os
@@ -751,19 +752,36 @@ def _run_command(args: argparse.Namespace, prog: str, package: str) -> int:
     except (PlotsUnavailable, DatasetError) as exc:
         print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT if isinstance(exc, PlotsUnavailable) else EXIT_ERROR
-    except Exception as exc:  # a crash, in the experiment's code or ours
-        from dlc_common.train import BackupError
-
-        if isinstance(exc, BackupError):
-            print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
-            return EXIT_ERROR
-        import traceback
-
-        traceback.print_exc()  # the participant's code is where a crash usually comes from
+    except OSError as exc:
+        if exc.errno not in _CANNOT_WRITE:
+            return _crashed(prog, args, exc)
         print(
-            f"{prog} {args.command}: error: the run crashed ({type(exc).__name__}: {exc}); "
-            f"exit status {EXIT_ERROR}, not a verdict: fix the error above and run the same "
-            "command again (finished seeds are kept)",
+            f"{prog} {args.command}: error: cannot write {exc.filename or 'the run'}: "
+            f"{exc.strerror}; give --run-dir a directory on a writable disk with free space "
+            "(the seeds finished so far are kept)",
             file=sys.stderr,
         )
         return EXIT_ERROR
+    except Exception as exc:  # a crash, in the experiment's code or ours
+        return _crashed(prog, args, exc)
+
+
+_CANNOT_WRITE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+
+
+def _crashed(prog: str, args: argparse.Namespace, exc: Exception) -> int:
+    """A crash: its traceback, and a line that says it is not a verdict; exit EXIT_ERROR."""
+    train = sys.modules.get("dlc_common.train")  # not imported for this: it loads TensorFlow
+    if train is not None and isinstance(exc, train.BackupError):
+        print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    import traceback
+
+    traceback.print_exc()  # the participant's code is where a crash usually comes from
+    print(
+        f"{prog} {args.command}: error: the run crashed ({type(exc).__name__}: {exc}); "
+        f"exit status {EXIT_ERROR}, not a verdict: fix the error above and run the same "
+        "command again (finished seeds are kept)",
+        file=sys.stderr,
+    )
+    return EXIT_ERROR

@@ -471,3 +471,13 @@ def test_a_misspelt_claim_metric_stops_after_the_first_seed(project: Path) -> No
     assert "metric 'test_acuracy' is not one that its seeds measured" in result.stderr
     assert "did you mean 'test_accuracy'?" in result.stderr
     assert (run_dir / "seed-0" / "metrics.json").is_file() and not (run_dir / "seed-1").exists()
+
+
+def test_a_run_directory_that_cannot_be_written_is_one_line(project: Path) -> None:
+    # /sys refuses new directories even to root, as a read-only or full disk would.
+    result = run(project, "train", "--profile", "smoke", "--run-dir", "/sys/dlc-test-run")
+    assert result.returncode == 3, result.stderr[-3000:]
+    assert "error: cannot write /sys/dlc-test-run: Operation not permitted; give --run-dir" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
