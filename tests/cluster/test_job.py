@@ -110,7 +110,7 @@ def test_usr1_saves_requeues_and_the_resumed_run_matches_an_uninterrupted_one(
     # Both workers exited 75: the one that exited last was not killed by srun meanwhile.
     assert "the workers exited with status 75" in first, str(job)
     assert "Terminated" not in first, str(job)
-    stopped = re.search(r"stopped by signal 10 after epoch (\d+)", first)
+    stopped = re.search(r"stopped by signal 10 \(SIGUSR1\) after epoch (\d+)", first)
     assert stopped and 2 <= int(stopped.group(1)) < 5, str(job)
     assert "start 2" in second and "the workers exited with status 0" in second, str(job)
     for seed in SEEDS:
