@@ -441,12 +441,26 @@ def _counter_meaning(counter: int | None) -> str:
     return f"counter {counter}: {counter} other {others} already"
 
 
+def read_line(prompt: str) -> str:
+    """``input()`` without readline: Ctrl-C at the prompt interrupts at once, every time.
+
+    With readline, a SIGINT that lands after the prompt is printed but before readline waits
+    is only noticed at the next key press; a plain read is interrupted (or never starts).
+    """
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")
+
+
 def ask_answers(
     questions: Mapping[str, Any],
     given: Mapping[str, str],
     *,
     output_dir: Path = Path("."),
-    read: Any = input,
+    read: Any = read_line,
     write: Any = print,
 ) -> dict[str, str] | None:
     """Ask the template's questions that ``given`` does not answer, checking each as typed.
