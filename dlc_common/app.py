@@ -516,7 +516,7 @@ def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
         if unknown:
             raise AppError(unknown)
     require_matplotlib()  # before hours of training, not after
-    _publishes(ctx["root"], ctx["config"], args)  # a refusal comes before training too
+    _publishes(ctx["config"], args, {})  # a refusal comes before training too
     metrics = _train_seeds(
         ctx["experiment"], ctx["config"], ctx["run_dir"], ctx["chief"], ctx["root"], claims
     )
@@ -560,7 +560,7 @@ def _changes(root: Path, config: Config) -> dict[str, Any]:
     return {k: now.get(k) for k in sorted(set(now) | set(saved)) if now.get(k) != saved.get(k)}
 
 
-def _publishes(root: Path, config: Config, args: argparse.Namespace) -> bool:
+def _publishes(config: Config, args: argparse.Namespace, changes: dict[str, Any]) -> bool:
     """Whether this run writes report/ and the README table: the paper's own settings only."""
     if config.profile != PUBLISHED_PROFILE:
         if getattr(args, "publish", False):
@@ -569,7 +569,7 @@ def _publishes(root: Path, config: Config, args: argparse.Namespace) -> bool:
                 f"run --profile {PUBLISHED_PROFILE}"
             )
         return False
-    return not _changes(root, config) or getattr(args, "publish", False)
+    return not changes or getattr(args, "publish", False)
 
 
 def _judge_and_report(
@@ -605,8 +605,8 @@ def _judge_and_report(
     if not ctx["chief"]:
         return EXIT_OK
     write_json(run_dir / "verdicts.json", [v.as_dict() for v in verdicts])
-    published = _publishes(root, config, args)
     changes = _changes(root, config) if config.profile == PUBLISHED_PROFILE else {}
+    published = _publishes(config, args, changes)
     out = root / "report" if published else run_dir / "report"
     environment = _read_json(run_dir / "environment.json")
     figures = _figures(ctx["experiment"], run_dir, metrics, out)

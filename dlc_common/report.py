@@ -145,6 +145,12 @@ def _figure_bytes(figure: Any) -> bytes:
     return buffer.getvalue()
 
 
+def _mean(curves: Sequence[Mapping[int, float]]) -> tuple[list[int], list[float]]:
+    """The mean over seeds of per-epoch values, at the epochs every seed recorded."""
+    common = sorted(set.intersection(*(set(c) for c in curves)))
+    return common, [sum(c[e] for c in curves) / len(curves) for e in common]
+
+
 def plot_claim(
     path: Path, claim: Claim | None, series: str, histories: Mapping[int, list[dict[str, Any]]]
 ) -> Path:
@@ -168,21 +174,14 @@ def plot_claim(
             axes.plot(epochs, values, linewidth=0.8, alpha=0.5, label=f"seed {seed}")
             curves.append(dict(points))
     if curves:
-        common = sorted(set.intersection(*(set(c) for c in curves)))
-        mean = [sum(c[e] for c in curves) / len(curves) for e in common]
-        axes.plot(common, mean, color="black", linewidth=2, label=f"mean of {len(curves)} seeds")
-    if twin in keys:
-        others = [
-            {r["epoch"]: r[twin] for r in rows if r.get(twin) is not None}
-            for rows in histories.values()
-        ]
-        others = [c for c in others if c]
-        if others:
-            common = sorted(set.intersection(*(set(c) for c in others)))
-            mean = [sum(c[e] for c in others) / len(others) for e in common]
-            axes.plot(
-                common, mean, color="black", linewidth=1.5, linestyle=":", label=f"mean {twin}"
-            )
+        axes.plot(*_mean(curves), color="black", linewidth=2, label=f"mean of {len(curves)} seeds")
+    others = [
+        {r["epoch"]: r[twin] for r in rows if r.get(twin) is not None}
+        for rows in histories.values()
+    ]
+    others = [c for c in others if c] if twin in keys else []
+    if others:
+        axes.plot(*_mean(others), color="black", linewidth=1.5, linestyle=":", label=f"mean {twin}")
     if claim is not None:
         axes.axhline(claim.value, color="tab:red", linestyle="--", label=f"paper: {claim.value:g}")
         if claim.tolerance or claim.direction != "equal":

@@ -456,7 +456,7 @@ class StepLoop:
                 # A signal may reach one worker and not the other, or reach it after the
                 # others have read their flags: each worker hands in what it has now, at this
                 # fixed point, and all decide on the same gathered value.
-                stopper.agreed = max(_all_workers(strategy, stop.requested() or 0))
+                stopper.agreed = agree_to_stop(strategy)
             hooks.on_epoch_end(epoch, logs)
             if show:
                 values = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
