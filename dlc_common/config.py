@@ -24,6 +24,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 __all__ = [
+    "EXPERIMENTS",
     "PRECISIONS",
     "Config",
     "ConfigError",
@@ -42,6 +43,9 @@ _ENGINE_DEFAULTS: dict[str, Any] = {
     "backup_seconds": 30.0,
 }
 _REQUIRED = ("seeds", "epochs")
+EXPERIMENTS = "experiments"  # [experiments.<id>] tables: read by dlc_common.experiments
+# Attributes of a task's Config, never keys: config.experiment and config.variant.
+RESERVED = ("experiment", "variant")
 
 
 class ConfigError(ValueError):
@@ -91,9 +95,31 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def _new_key_type(key: str, known: Mapping[str, Any]) -> tuple[bool, Any]:
+    """Whether a profile or override may add ``key`` though its base lacks it, and its type.
+
+    An experiment's own ``seeds`` and its ``set.<key>`` values may be added by any profile
+    (a smoke profile runs an experiment on fewer seeds or epochs than the paper).
+    """
+    parts = key.split(".")
+    if len(parts) < 3 or parts[0] != EXPERIMENTS:
+        return False, None
+    declared = any(k.startswith(f"{EXPERIMENTS}.{parts[1]}.") for k in known)
+    if not declared:
+        return False, None
+    if parts[2:] == ["seeds"]:
+        return True, 1
+    setting = ".".join(parts[3:])
+    if parts[2] == "set" and setting in known:
+        return True, known[setting]
+    if parts[2] == "set" and setting in _ENGINE_DEFAULTS:
+        return True, _ENGINE_DEFAULTS[setting]
+    return False, None
+
+
 def _coerce(key: str, value: Any, like: Any, source: str) -> Any:
     """``value`` converted to the type of ``like``, or a ConfigError that says what to write."""
-    if key == "seeds":
+    if key == "seeds" or (key.startswith(f"{EXPERIMENTS}.") and key.endswith(".seeds")):
         return value  # a count or a list, either way: checked by _seed_list
     if isinstance(like, bool) or isinstance(value, bool):
         ok = isinstance(like, bool) and isinstance(value, bool)
@@ -163,9 +189,10 @@ def _load_profile(directory: Path, profile: str, seen: tuple[str, ...]) -> dict[
         raise ConfigError(f'{path}: base: expected a profile name such as "paper", got {base!r}')
     merged = _load_profile(directory, base, (*seen, profile))
     for key, value in values.items():
-        if key not in merged and key not in _ENGINE_DEFAULTS:
+        addable, like = _new_key_type(key, merged)
+        if key not in merged and key not in _ENGINE_DEFAULTS and not addable:
             raise _unknown(key, list(merged), f"in {path}; a profile only changes keys of its base")
-        like = merged.get(key, _ENGINE_DEFAULTS.get(key))
+        like = merged.get(key, _ENGINE_DEFAULTS.get(key, like))
         merged[key] = _coerce(key, value, like, f"in {path}")
     return merged
 
@@ -187,6 +214,12 @@ def _seed_list(value: Any) -> list[int]:
 
 
 def _validate(values: dict[str, Any], source: str) -> None:
+    for key in RESERVED:
+        if key in values or any(k.startswith(f"{key}.") for k in values):
+            raise ConfigError(
+                f"{key}: a reserved name ({source}): config.{key} is the id of the task's "
+                f"{key}; rename the key (for example {key}_name)"
+            )
     for key in _REQUIRED:
         if key not in values:
             raise ConfigError(f"{key}: missing from {source}; add for example {key} = 3")
@@ -220,6 +253,8 @@ class Config(Mapping[str, Any]):
     profile: str
     values: dict[str, Any]
     overrides: dict[str, Any] = field(default_factory=dict)
+    experiment: str = ""  # the task's experiment and variant ids ("" outside a task)
+    variant: str = ""
 
     def __getitem__(self, key: str) -> Any:
         try:
@@ -228,7 +263,7 @@ class Config(Mapping[str, Any]):
             raise _unknown(key, list(self.values), f"profile {self.profile!r}") from None
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name in ("profile", "values", "overrides"):
+        if name.startswith("__") or name in ("profile", "values", "overrides", *RESERVED):
             raise AttributeError(name)
         if name in self.values:
             return self.values[name]
@@ -274,11 +309,18 @@ class Config(Mapping[str, Any]):
 def _apply(config: Config, overrides: Mapping[str, Any], source: str) -> Config:
     values = dict(config.values)
     for key, value in overrides.items():
-        if key not in values:
+        addable, like = _new_key_type(key, values)
+        if key not in values and not addable:
             raise _unknown(key, list(values), source)
-        values[key] = _coerce(key, value, values[key], source)
+        values[key] = _coerce(key, value, values.get(key, like), source)
     _validate(values, source)
-    return Config(config.profile, values, {**config.overrides, **overrides})
+    return Config(
+        config.profile,
+        values,
+        {**config.overrides, **overrides},
+        config.experiment,
+        config.variant,
+    )
 
 
 def load_config(
