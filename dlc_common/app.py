@@ -2,8 +2,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The command line of a replication package: ``python -m <package> train|evaluate|replicate``.
 
-A replication's ``__main__.py`` is ``sys.exit(main(package=__package__))``; its
-``experiment`` module holds what is paper-specific:
+A replication's ``__main__.py`` is ``sys.exit(main(package=__package__))``. Its profiles
+may declare experiments and their variants (``[experiments.<id>]``, see
+``dlc_common.experiments``); a run is then every (experiment, variant, seed) task, each in
+``<run_dir>/<experiment>/<variant>/seed-<n>``, and ``--only EXPERIMENT[/VARIANT]`` runs a part.
+Without experiments a run is its seeds, in ``<run_dir>/seed-<n>``. Each experiment's module
+(``<package>.experiment`` unless it names another) holds what is paper-specific; it gets the
+task's resolved config (``config.experiment`` and ``config.variant`` name the task):
 
 - ``load_data(config, seed)``: an object (or dict) with ``train``, ``validation`` and ``test``
   datasets (``validation`` may be None), for example made by ``dlc_common.data.pipeline``;
@@ -14,13 +19,14 @@ A replication's ``__main__.py`` is ``sys.exit(main(package=__package__))``; its
 An experiment with its own training loop defines instead (then load_data and build_model are
 not needed, and ``evaluate`` is not available as a command):
 
-- ``run(config, seed, seed_dir)``: train and measure one seed, return its final metrics as
+- ``run(config, seed, seed_dir)``: train and measure one task, return its final metrics as
   ``{name: float}``; it may write files into ``seed_dir`` (a ``history.jsonl`` is plotted).
-  Finished seeds are not run again; a stop signal ends the run after the current seed
-  (exit 75), so a seed should take minutes, not hours;
+  Finished tasks are not run again; a stop signal ends the run after the current task
+  (exit 75), so a task should take minutes, not hours;
 - ``figures(run_dir, metrics_by_seed, out_dir)`` (optional, either kind of experiment): draw
   the paper's figures as PNG files into ``out_dir``; returns ``[(caption, file name), ...]``,
-  which the report embeds under "Figures".
+  which the report embeds under "Figures". For a declared experiment it is called with
+  ``run_dir/<experiment>`` and ``{variant: {seed: metrics}}``.
 
 Exit status: 0 done (every judged claim reproduced), 1 the run finished and a claim was not
 reproduced, inconclusive or not judgeable in a judged profile (a verdict, not a failure),
@@ -50,6 +56,8 @@ from typing import Any
 from dlc_common import stop
 from dlc_common.config import Config, ConfigError, load_config, read_toml
 from dlc_common.datasets import DatasetError
+from dlc_common.experiments import DEFAULT_VARIANT, Experiment, Task, parse_only, plan
+from dlc_common.experiments import tasks as make_tasks
 from dlc_common.report import PlotsUnavailable
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_ERROR", "EXIT_FAILED", "EXIT_OK", "EXIT_STOPPED", "main"]
@@ -102,10 +110,6 @@ def _title(root: Path, claims_paper: dict[str, Any], package: str) -> str:
         if description:
             return str(description)
     return package
-
-
-def _seed_dir(run_dir: Path, seed: int) -> Path:
-    return run_dir / f"seed-{seed}"
 
 
 def _pick_run_dir(args: argparse.Namespace, root: Path, config: Config, multi: bool) -> Path:
@@ -182,24 +186,60 @@ def _evaluate(experiment: ModuleType, model: Any, data: Any, config: Config) -> 
     return {str(k): float(v) for k, v in metrics.items()}
 
 
-def _train_seeds(
-    experiment: ModuleType,
-    config: Config,
-    run_dir: Path,
-    chief: bool,
-    root: Path,
-    claims: Any = None,
-) -> dict[int, dict[str, float]]:
-    """Train and evaluate every seed not done yet; returns the final metrics per seed.
+Results = dict[tuple[str, str], dict[int, dict[str, float]]]  # (experiment, variant) -> seed
 
-    With ``claims`` and a judged profile, a claim whose metric the first seed did not measure
-    stops the run then (the seed is kept), not after every seed has trained.
+
+def _read_metrics(path: Path, run_dir: Path) -> dict[str, float]:
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8"))["metrics"])
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise AppError(
+            f"{path}: not a metrics file ({exc}); remove it and resume the run with "
+            f"replicate --run-dir {run_dir} to train that task again"
+        ) from None
+
+
+def _task_record(task: Task) -> dict[str, Any]:
+    return {
+        "experiment": task.experiment.id,
+        "variant": task.variant.id,
+        "label": task.variant.label,
+        "seed": task.seed,
+        "values": task.config.values,
+    }
+
+
+def _check_task_configs(run_dir: Path, tasks: Sequence[Task]) -> None:
+    """Refuse, before any training, a task whose saved config differs from its config now."""
+    for task in tasks:
+        saved = task.directory(run_dir) / "task.json"
+        if task.experiment.implicit or not saved.is_file():
+            continue
+        before = _read_json(saved).get("values")
+        now = json.loads(json.dumps(task.config.values))
+        if before != now:
+            changed = sorted(k for k in set(before or {}) | set(now) if before.get(k) != now.get(k))
+            raise AppError(
+                f"{task.directory(run_dir)} holds task {task.name} trained with another config "
+                f"(differs in: {', '.join(changed)}); resume it with the same settings or "
+                "choose a new --run-dir"
+            )
+
+
+def _train_tasks(ctx: dict[str, Any], claims: Any = None) -> Results:
+    """Train and evaluate every task not done yet; returns the final metrics of every task.
+
+    With ``claims`` and a judged profile, a claim whose metric the first task of its
+    experiment and variant did not measure stops the run then (the task is kept).
     """
     from dlc_common import runtime
     from dlc_common.environment import describe_environment
     from dlc_common.files import write_json
     from dlc_common.train import BACKUP_DIR, fit
 
+    config, run_dir, chief, root = ctx["config"], ctx["run_dir"], ctx["chief"], ctx["root"]
+    todo: list[Task] = ctx["tasks"]
+    _check_task_configs(run_dir, todo)
     if config.deterministic:
         runtime.enable_determinism()
     precision = runtime.set_precision(config.precision)
@@ -226,34 +266,43 @@ def _train_seeds(
             run_dir / "config.json",
             {"profile": config.profile, "values": config.values, "overrides": config.overrides},
         )
+    if len(todo) > len(config.seeds) or not todo[0].experiment.implicit:
+        print(f"{len(todo)} tasks (experiment/variant/seed) in {run_dir}", flush=True)
     verbose = 1 if sys.stdout.isatty() else 2
-    results: dict[int, dict[str, float]] = {}
-    for seed in config.seeds:
-        seed_dir = _seed_dir(run_dir, seed)
-        done = seed_dir / "metrics.json"
+    results: Results = {}
+    for index, task in enumerate(todo):
+        task_dir, seed, task_config = task.directory(run_dir), task.seed, task.config
+        experiment = ctx["modules"][task.experiment.id]
+        done = task_dir / "metrics.json"
         if done.exists():
-            results[seed] = json.loads(done.read_text(encoding="utf-8"))["metrics"]
-            print(f"seed {seed}: done earlier, metrics from {done}")
+            results.setdefault(task.key, {})[seed] = _read_metrics(done, run_dir)
+            print(f"{task.label}: done earlier, metrics from {done}")
             continue
         runtime.seed_everything(seed)
+        if chief and not task.experiment.implicit:
+            task_dir.mkdir(parents=True, exist_ok=True)
+            write_json(task_dir / "task.json", _task_record(task))
         if _own_loop(experiment):
-            print(f"seed {seed}: experiment.run into {seed_dir}", flush=True)
-            results[seed] = _run_own_loop(experiment, config, seed, seed_dir, chief, precision)
-            _check_claims_after(claims if config.judge else None, seed, results)
-            _stop_between_seeds(strategy, run_dir, config.seeds, seed)
+            print(f"{task.label}: experiment.run into {task_dir}", flush=True)
+            metrics = _run_own_loop(experiment, task, task_dir, chief, precision)
+            results.setdefault(task.key, {})[seed] = metrics
+            _check_claims_after(claims if config.judge else None, task, metrics)
+            _stop_between_tasks(strategy, run_dir, todo[index + 1 :], task)
             continue
-        print(f"seed {seed}: training {config.epochs} epochs into {seed_dir}", flush=True)
-        data = experiment.load_data(config, seed)
+        print(f"{task.label}: training {task_config.epochs} epochs into {task_dir}", flush=True)
+        data = experiment.load_data(task_config, seed)
         train, validation, _ = _splits(data)
         started = time.perf_counter()
         result = fit(
-            lambda: experiment.build_model(config),
+            lambda experiment=experiment, task_config=task_config: experiment.build_model(
+                task_config
+            ),
             train,
-            epochs=config.epochs,
-            run_dir=seed_dir,
+            epochs=task_config.epochs,
+            run_dir=task_dir,
             validation_data=validation,
             strategy=strategy,
-            backup_seconds=float(config.backup_seconds),
+            backup_seconds=float(task_config.backup_seconds),
             keep_backup=True,  # until metrics.json is written: a kill in evaluation costs no epoch
             verbose=verbose,
         )
@@ -262,57 +311,71 @@ def _train_seeds(
             raise AppError(
                 f"stopped by {_signal_name(result.stopped_by_signal)} after epoch "
                 f"{result.history[-1]['epoch'] if result.history else 0}; the backup is in "
-                f"{seed_dir}; run the same command with --run-dir {run_dir} to resume",
+                f"{task_dir}; run the same command with --run-dir {run_dir} to resume",
                 EXIT_STOPPED,
             )
         if result.diverged:
             raise AppError(
-                f"seed {seed}: the loss became NaN (history in {seed_dir / 'history.jsonl'}); "
+                f"{task.label}: the loss became NaN (history in {task_dir / 'history.jsonl'}); "
                 "lower the learning rate or check the data",
                 EXIT_ERROR,
             )
-        metrics = _evaluate(experiment, result.model, data, config)
+        metrics = _evaluate(experiment, result.model, data, task_config)
         if chief:
-            _save_model(result.model, seed_dir / "model.keras")
+            _save_model(result.model, task_dir / "model.keras")
             write_json(
                 done,
                 {
                     "seed": seed,
+                    "experiment": task.experiment.id,
+                    "variant": task.variant.id,
                     "metrics": metrics,
-                    "epochs": config.epochs,
+                    "epochs": task_config.epochs,
                     "precision": precision,
                     "seconds": round(time.perf_counter() - started, 2),
                 },
             )
         if chief:  # the other workers read the chief's backup and never remove it
-            shutil.rmtree(seed_dir / BACKUP_DIR, ignore_errors=True)
-        results[seed] = metrics
-        print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()), flush=True)
-        _check_claims_after(claims if config.judge else None, seed, results)
-        _stop_between_seeds(strategy, run_dir, config.seeds, seed)
+            shutil.rmtree(task_dir / BACKUP_DIR, ignore_errors=True)
+        results.setdefault(task.key, {})[seed] = metrics
+        shown = ", ".join(f"{k}={v:.4g}" for k, v in metrics.items())
+        print(f"{task.label}: {shown}", flush=True)
+        _check_claims_after(claims if config.judge else None, task, metrics)
+        _stop_between_tasks(strategy, run_dir, todo[index + 1 :], task)
     return results
 
 
-def _check_claims_after(claims: Any, seed: int, results: dict[int, dict[str, float]]) -> None:
-    unknown = None if claims is None else _unknown_metrics(claims, {seed: results[seed]})
+def _claim_keys(claim: Any) -> list[tuple[str, str]]:
+    """The (experiment, variant) pairs whose runs a claim is judged on."""
+    keys = [(claim.experiment, claim.variant)]
+    versus = getattr(claim, "versus", "")
+    if versus:
+        experiment, _, variant = versus.rpartition("/")
+        keys.append((experiment or claim.experiment, variant))
+    return keys
+
+
+def _check_claims_after(claims: Any, task: Task, metrics: dict[str, float]) -> None:
+    if claims is None:
+        return
+    unknown = _unknown_metrics(claims, {task.key: set(metrics)}, "its runs measured")
     if unknown:
-        raise AppError(f"after seed {seed} (kept): {unknown}, then run the same command again")
+        raise AppError(f"after {task.label} (kept): {unknown}, then run the same command again")
 
 
-def _stop_between_seeds(strategy: Any, run_dir: Path, seeds: Sequence[int], seed: int) -> None:
-    """Exit 75 after ``seed`` if any worker was asked to stop and seeds remain to be trained.
+def _stop_between_tasks(strategy: Any, run_dir: Path, later: Sequence[Task], task: Task) -> None:
+    """Exit 75 after ``task`` if any worker was asked to stop and tasks remain to be trained.
 
-    Every worker calls this at the end of every seed it trained: under several workers the
-    decision is a collective at that point, so they all stop after the same seed.
+    Every worker calls this at the end of every task it trained: under several workers the
+    decision is a collective at that point, so they all stop after the same task.
     """
     from dlc_common.train import agree_to_stop
 
     signum = agree_to_stop(strategy)
-    later = list(seeds)[list(seeds).index(seed) + 1 :]
-    if signum and any(not (_seed_dir(run_dir, s) / "metrics.json").exists() for s in later):
+    if signum and any(not (t.directory(run_dir) / "metrics.json").exists() for t in later):
         stop.ignore_further()
         raise AppError(
-            f"stopped by {_signal_name(signum)} after seed {seed} (its metrics are saved); "
+            f"stopped by {_signal_name(signum)} after {task.label} (its metrics are saved); "
             f"run the same command with --run-dir {run_dir} to resume",
             EXIT_STOPPED,
         )
@@ -330,54 +393,67 @@ def _own_loop(experiment: ModuleType) -> bool:
 
 
 def _run_own_loop(
-    experiment: ModuleType, config: Config, seed: int, seed_dir: Path, chief: bool, precision: str
+    experiment: ModuleType, task: Task, task_dir: Path, chief: bool, precision: str
 ) -> dict[str, float]:
-    """One seed of an experiment that trains itself: ``experiment.run``; saves metrics.json.
+    """One task of an experiment that trains itself: ``experiment.run``; saves metrics.json.
 
-    A stop signal (SIGTERM, SIGUSR1, Ctrl-C) lets the seed finish and keep its metrics, then stops
-    with EXIT_STOPPED: the same command resumes at the next seed.
+    A stop signal (SIGTERM, SIGUSR1, Ctrl-C) lets the task finish and keep its metrics, then
+    stops with EXIT_STOPPED: the same command resumes at the next task.
     """
     from dlc_common.files import write_json
 
-    seed_dir.mkdir(parents=True, exist_ok=True)
+    task_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    raw = experiment.run(config, seed, seed_dir)  # a stop signal is recorded meanwhile
+    raw = experiment.run(task.config, task.seed, task_dir)  # a stop signal is recorded meanwhile
     if not isinstance(raw, dict):
         raise AppError(f"experiment.run must return {{metric: float}}, not {type(raw).__name__}")
     metrics = {str(k): float(v) for k, v in raw.items()}
     if chief:
         write_json(
-            seed_dir / "metrics.json",
+            task_dir / "metrics.json",
             {
-                "seed": seed,
+                "seed": task.seed,
+                "experiment": task.experiment.id,
+                "variant": task.variant.id,
                 "metrics": metrics,
-                "epochs": config.epochs,
+                "epochs": task.config.epochs,
                 "precision": precision,
                 "seconds": round(time.perf_counter() - started, 2),
             },
         )
-    print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()), flush=True)
+    shown = ", ".join(f"{k}={v:.4g}" for k, v in metrics.items())
+    print(f"{task.label}: {shown}", flush=True)
     return metrics
 
 
-def _seconds(run_dir: Path, seeds: Sequence[int]) -> float:
-    """The wall time of the seeds' training and evaluation, from their metrics.json."""
+def _seconds(run_dir: Path, tasks: Sequence[Task]) -> float:
+    """The wall time of the tasks' training and evaluation, from their metrics.json."""
     total = 0.0
-    for seed in seeds:
-        path = _seed_dir(run_dir, seed) / "metrics.json"
+    for task in tasks:
+        path = task.directory(run_dir) / "metrics.json"
         if path.exists():
             total += float(json.loads(path.read_text(encoding="utf-8")).get("seconds", 0.0))
     return total
 
 
-def _figures(
-    experiment: ModuleType, run_dir: Path, metrics: dict[int, dict[str, float]], out: Path
-) -> list[tuple[str, str]]:
-    """The experiment's own figures (``experiment.figures``), checked to exist in ``out``."""
-    if not callable(getattr(experiment, "figures", None)):
-        return []
-    out.mkdir(parents=True, exist_ok=True)
-    figures = [(str(c), str(n)) for c, n in experiment.figures(run_dir, metrics, out)]
+def _figures(ctx: dict[str, Any], results: Results, out: Path) -> list[tuple[str, str]]:
+    """The experiments' own figures (``figures`` in their modules), checked to exist in ``out``.
+
+    The implicit experiment's module gets ``figures(run_dir, {seed: metrics}, out_dir)``; a
+    declared experiment's ``figures(run_dir / id, {variant: {seed: metrics}}, out_dir)``.
+    """
+    run_dir, figures = ctx["run_dir"], []
+    for experiment in ctx["experiments"]:
+        module = ctx["modules"][experiment.id]
+        if not callable(getattr(module, "figures", None)):
+            continue
+        out.mkdir(parents=True, exist_ok=True)
+        if experiment.implicit:
+            drawn = module.figures(run_dir, results.get((experiment.id, DEFAULT_VARIANT), {}), out)
+        else:
+            by_variant = {v: results.get((experiment.id, v), {}) for v in experiment.variant_ids}
+            drawn = module.figures(run_dir / experiment.id, by_variant, out)
+        figures += [(str(c), str(n)) for c, n in drawn]
     missing = [name for _, name in figures if not (out / name).is_file()]
     if missing:
         raise AppError(f"experiment.figures named files it did not write in {out}: {missing}")
@@ -421,28 +497,31 @@ def _save_model(model: Any, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _histories(run_dir: Path, seeds: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+def _histories(run_dir: Path, tasks: Sequence[Task]) -> dict[tuple[str, str], dict[int, Any]]:
     from dlc_common.train import HISTORY_FILE, read_history
 
-    return {s: read_history(_seed_dir(run_dir, s) / HISTORY_FILE) for s in seeds}
+    histories: dict[tuple[str, str], dict[int, Any]] = {}
+    for task in tasks:
+        path = task.directory(run_dir) / HISTORY_FILE
+        histories.setdefault(task.key, {})[task.seed] = read_history(path)
+    return histories
 
 
 def _cmd_train(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
-    metrics = _train_seeds(
-        ctx["experiment"], ctx["config"], ctx["run_dir"], ctx["chief"], ctx["root"]
-    )
-    _print_summary(metrics)
+    _print_summary(_train_tasks(ctx))
     return EXIT_OK
 
 
-def _print_summary(metrics: dict[int, dict[str, float]]) -> None:
+def _print_summary(results: Results) -> None:
     from dlc_common.stats import summarize
 
-    names = sorted({m for values in metrics.values() for m in values})
-    for name in names:
-        summary = summarize([v[name] for v in metrics.values() if name in v])
-        std = "" if summary.std is None else f" ± {summary.std:.3g}"
-        print(f"{name}: {summary.mean:.4g}{std} over {summary.n} seed(s)")
+    for (experiment, variant), metrics in results.items():
+        prefix = "" if len(results) == 1 else f"{experiment}/{variant}: "
+        names = sorted({m for values in metrics.values() for m in values})
+        for name in names:
+            summary = summarize([v[name] for v in metrics.values() if name in v])
+            std = "" if summary.std is None else f" ± {summary.std:.3g}"
+            print(f"{prefix}{name}: {summary.mean:.4g}{std} over {summary.n} seed(s)")
 
 
 def _cmd_evaluate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
@@ -451,23 +530,32 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     from dlc_common import runtime
     from dlc_common.files import write_json
 
-    config, run_dir, experiment = ctx["config"], ctx["run_dir"], ctx["experiment"]
-    if _own_loop(experiment):
-        raise AppError(
-            "this experiment trains with its own loop (experiment.run) and saves no model to "
-            f"evaluate; its final metrics are in {run_dir}/seed-*/metrics.json"
-        )
-    results: dict[int, dict[str, float]] = {}
-    for seed in config.seeds:
-        path = _seed_dir(run_dir, seed) / "model.keras"
+    run_dir = ctx["run_dir"]
+    results: Results = {}
+    for task in ctx["tasks"]:
+        experiment = ctx["modules"][task.experiment.id]
+        if _own_loop(experiment):
+            raise AppError(
+                "this experiment trains with its own loop (experiment.run) and saves no model "
+                f"to evaluate; its final metrics are in {task.directory(run_dir)}/metrics.json"
+            )
+        path = task.directory(run_dir) / "model.keras"
         if not path.exists():
             raise AppError(f"{path}: no trained model; run train first", EXIT_ERROR)
-        runtime.seed_everything(seed)
+        runtime.seed_everything(task.seed)
         model = keras.saving.load_model(path)
-        results[seed] = _evaluate(experiment, model, experiment.load_data(config, seed), config)
-        print(f"seed {seed}: " + ", ".join(f"{k}={v:.4g}" for k, v in results[seed].items()))
+        data = experiment.load_data(task.config, task.seed)
+        metrics = _evaluate(experiment, model, data, task.config)
+        results.setdefault(task.key, {})[task.seed] = metrics
+        print(f"{task.label}: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()))
     if ctx["chief"]:
-        write_json(run_dir / "evaluation.json", {str(s): m for s, m in results.items()})
+        implicit = len(results) == 1 and ctx["experiments"][0].implicit
+        record = (
+            {str(s): m for s, m in next(iter(results.values())).items()}
+            if implicit
+            else {f"{e}/{v}": {str(s): m for s, m in r.items()} for (e, v), r in results.items()}
+        )
+        write_json(run_dir / "evaluation.json", record)
     _print_summary(results)
     return EXIT_OK
 
@@ -486,41 +574,76 @@ def _claims(root: Path) -> Any:
     return claims
 
 
-def _unknown_metrics(claims: Any, metrics: Any) -> str | None:
-    """The claims whose metric the experiment does not produce, as an error message."""
-    if isinstance(metrics, dict):  # {seed: {metric: value}}
-        names = {name for values in metrics.values() for name in values}
-        origin = "its seeds measured"
-    else:  # the experiment's declared METRICS
-        names, origin = set(metrics), "experiment.METRICS declares"
-    if not names:
-        return None
-    wrong = [c for c in claims.claims if c.metric not in names]
-    if not wrong:
-        return None
+def _unknown_metrics(
+    claims: Any, names: dict[tuple[str, str], set[str]], origin: str
+) -> str | None:
+    """The claims whose metric their runs do not produce, as an error message.
+
+    ``names`` maps (experiment, variant) to the metrics known for it: measured by its runs or
+    declared by its module's METRICS. Pairs without names are not checked (yet).
+    """
     lines = []
-    for claim in wrong:
-        close = difflib.get_close_matches(claim.metric, sorted(names), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"it has {', '.join(sorted(names))}"
-        lines.append(f"claim {claim.id}: metric {claim.metric!r} is not one that {origin} ({hint})")
-    return "; ".join(lines) + "; fix metric in claims.toml"
+    for claim in claims.claims:
+        if getattr(claim, "criterion", None):
+            continue  # the metric is a series of the history, read when judging
+        for key in _claim_keys(claim):
+            known = names.get(key)
+            if not known or claim.metric in known:
+                continue
+            close = difflib.get_close_matches(claim.metric, sorted(known), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"it has {', '.join(sorted(known))}"
+            lines.append(
+                f"claim {claim.id}: metric {claim.metric!r} is not one that {origin} ({hint})"
+            )
+            break
+    return "; ".join(lines) + "; fix metric in claims.toml" if lines else None
+
+
+def _claims_for(ctx: dict[str, Any]) -> Any:
+    """claims.toml checked against the experiments: unknown ones fail before any training."""
+    from dlc_common.claims import resolve
+
+    claims = _claims(ctx["root"])
+    experiments = ctx["experiments"]
+    declared: dict[str, set[str]] = {}
+    for experiment in experiments:
+        names = getattr(ctx["modules"][experiment.id], "METRICS", None)
+        if names is not None:
+            declared[experiment.id] = {str(name) for name in names}
+    claims = resolve(claims, {e.id: e.variant_ids for e in experiments}, metrics=declared or None)
+    by_key = {
+        (e.id, v): declared[e.id] for e in experiments if e.id in declared for v in e.variant_ids
+    }
+    unknown = _unknown_metrics(claims, by_key, "its module's METRICS declares")
+    if unknown:  # misspelt claim metrics found before any training
+        raise AppError(unknown)
+    return claims
+
+
+def _part(claims: Any, tasks: Sequence[Task]) -> Any:
+    """The claims about the tasks that run (``--only``): the others are left for later."""
+    import dataclasses
+
+    keys = {task.key for task in tasks}
+    kept = [c for c in claims.claims if all(k in keys for k in _claim_keys(c))]
+    if not kept:
+        raise AppError(
+            "--only: no claim is about only these experiments and variants; use train --only "
+            "to train a part, and replicate without --only to judge"
+        )
+    return dataclasses.replace(claims, claims=kept)
 
 
 def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     from dlc_common.report import require_matplotlib
 
-    claims = _claims(ctx["root"])
-    declared = getattr(ctx["experiment"], "METRICS", None)
-    if declared is not None:  # misspelt claim metrics found before any training
-        unknown = _unknown_metrics(claims, [str(name) for name in declared])
-        if unknown:
-            raise AppError(unknown)
+    claims = _claims_for(ctx)
+    if ctx["only"] is not None:
+        claims = _part(claims, ctx["tasks"])
     require_matplotlib()  # before hours of training, not after
-    _publishes(ctx["config"], args, {})  # a refusal comes before training too
-    metrics = _train_seeds(
-        ctx["experiment"], ctx["config"], ctx["run_dir"], ctx["chief"], ctx["root"], claims
-    )
-    return _judge_and_report(args, ctx, claims, metrics)
+    _publishes(ctx["config"], args, {}, ctx["only"])  # a refusal comes before training too
+    results = _train_tasks(ctx, claims)
+    return _judge_and_report(args, ctx, claims, results)
 
 
 def _cmd_report(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
@@ -528,28 +651,25 @@ def _cmd_report(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     from dlc_common.report import require_matplotlib
 
     config, run_dir = ctx["config"], ctx["run_dir"]
-    claims = _claims(ctx["root"])
+    claims = _claims_for(ctx)
     require_matplotlib()
-    metrics: dict[int, dict[str, float]] = {}
+    results: Results = {}
     missing = []
-    for seed in config.seeds:
-        path = _seed_dir(run_dir, seed) / "metrics.json"
+    for task in ctx["tasks"]:
+        path = task.directory(run_dir) / "metrics.json"
         if not path.is_file():
-            missing.append(seed)
+            missing.append(task.label)
             continue
-        try:
-            metrics[seed] = json.loads(path.read_text(encoding="utf-8"))["metrics"]
-        except (ValueError, KeyError, UnicodeDecodeError) as exc:
-            raise AppError(
-                f"{path}: not a metrics file ({exc}); remove it and resume the run with "
-                f"replicate --run-dir {run_dir} to train that seed again"
-            ) from None
+        results.setdefault(task.key, {})[task.seed] = _read_metrics(path, run_dir)
     if missing:
+        shown = ", ".join(missing[:10]) + (
+            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        )
         raise AppError(
-            f"{run_dir}: seeds {missing} have no metrics.json: the run is not finished; finish "
+            f"{run_dir}: {shown} have no metrics.json: the run is not finished; finish "
             f"it with replicate --profile {config.profile} --run-dir {run_dir}"
         )
-    return _judge_and_report(args, ctx, claims, metrics)
+    return _judge_and_report(args, ctx, claims, results)
 
 
 def _changes(root: Path, config: Config) -> dict[str, Any]:
@@ -560,8 +680,14 @@ def _changes(root: Path, config: Config) -> dict[str, Any]:
     return {k: now.get(k) for k in sorted(set(now) | set(saved)) if now.get(k) != saved.get(k)}
 
 
-def _publishes(config: Config, args: argparse.Namespace, changes: dict[str, Any]) -> bool:
+def _publishes(
+    config: Config, args: argparse.Namespace, changes: dict[str, Any], only: Any = None
+) -> bool:
     """Whether this run writes report/ and the README table: the paper's own settings only."""
+    if only is not None:
+        if getattr(args, "publish", False):
+            raise AppError("--publish: a part of the run (--only) is never published")
+        return False
     if config.profile != PUBLISHED_PROFILE:
         if getattr(args, "publish", False):
             raise AppError(
@@ -572,44 +698,56 @@ def _publishes(config: Config, args: argparse.Namespace, changes: dict[str, Any]
     return not changes or getattr(args, "publish", False)
 
 
+def _verdicts(claims: Any, results: Results, histories: Any, judged: bool) -> list[Any]:
+    from dlc_common.claims import judge, per_seed
+
+    verdicts = []
+    for claim in claims.claims:
+        samples = [
+            per_seed(claim, results.get(key, {}), histories.get(key, {}))
+            for key in _claim_keys(claim)
+        ]
+        versus = samples[1] if len(samples) > 1 else None
+        verdicts.append(judge(claim, samples[0], claims.confidence, judged=judged, versus=versus))
+    return verdicts
+
+
 def _judge_and_report(
-    args: argparse.Namespace, ctx: dict[str, Any], claims: Any, metrics: dict[int, dict[str, float]]
+    args: argparse.Namespace, ctx: dict[str, Any], claims: Any, results: Results
 ) -> int:
-    from dlc_common.claims import INCONCLUSIVE, NOT_JUDGED, REPRODUCED, judge
+    from dlc_common.claims import INCONCLUSIVE, NOT_JUDGED, REPRODUCED
     from dlc_common.environment import git_state
     from dlc_common.files import write_json
     from dlc_common.report import results_table, update_readme, write_report
 
-    root, config, run_dir = ctx["root"], ctx["config"], ctx["run_dir"]
-    lost = [s for s in metrics if not (_seed_dir(run_dir, s) / "metrics.json").is_file()]
+    root, config, run_dir, todo = ctx["root"], ctx["config"], ctx["run_dir"], ctx["tasks"]
+    lost = [t.label for t in todo if not (t.directory(run_dir) / "metrics.json").is_file()]
     if ctx["chief"] and lost:
         raise AppError(
-            f"{run_dir}: the metrics of seeds {lost} are gone (was the run directory moved or "
-            "deleted during the run?); run again with a new --run-dir",
+            f"{run_dir}: the metrics of {', '.join(lost[:10])} are gone (was the run directory "
+            "moved or deleted during the run?); run again with a new --run-dir",
             EXIT_ERROR,
         )
-    unknown = _unknown_metrics(claims, metrics) if config.judge else None
-    if unknown:
-        raise AppError(unknown)
-    verdicts = [
-        judge(
-            claim,
-            [m[claim.metric] for m in metrics.values() if claim.metric in m],
-            claims.confidence,
-            judged=config.judge,
-        )
-        for claim in claims.claims
-    ]
+    if config.judge:
+        measured = {
+            key: {m for v in by_seed.values() for m in v} for key, by_seed in results.items()
+        }
+        unknown = _unknown_metrics(claims, measured, "its runs measured")
+        if unknown:
+            raise AppError(unknown)
+    histories = _histories(run_dir, todo)
+    verdicts = _verdicts(claims, results, histories, config.judge)
     for verdict in verdicts:
         print(f"claim {verdict.claim.id}: {verdict.status} ({verdict.reason})")
     if not ctx["chief"]:
         return EXIT_OK
     write_json(run_dir / "verdicts.json", [v.as_dict() for v in verdicts])
     changes = _changes(root, config) if config.profile == PUBLISHED_PROFILE else {}
-    published = _publishes(config, args, changes)
+    published = _publishes(config, args, changes, ctx["only"])
     out = root / "report" if published else run_dir / "report"
     environment = _read_json(run_dir / "environment.json")
-    figures = _figures(ctx["experiment"], run_dir, metrics, out)
+    figures = _figures(ctx, results, out)
+    own_loop = any(_own_loop(module) for module in ctx["modules"].values())
     report = write_report(
         out,
         title=_title(root, claims.paper, ctx["package"]),
@@ -618,11 +756,12 @@ def _judge_and_report(
         config=config.values,
         claims=claims,
         verdicts=verdicts,
-        seed_metrics=metrics,
-        histories=_histories(run_dir, list(metrics)),
+        experiments=ctx["experiments"],
+        results=results,
+        histories=histories,
         environment=environment,
         figures=figures,
-        seconds=_seconds(run_dir, list(metrics)) if _own_loop(ctx["experiment"]) else None,
+        seconds=_seconds(run_dir, todo) if own_loop else None,
         changes=changes,
         drawn_with=git_state(root),
     )
@@ -630,7 +769,10 @@ def _judge_and_report(
     if published:
         readme = root / "README.md"
         try:
-            update_readme(readme, results_table(verdicts, config.profile, changes))
+            update_readme(
+                readme,
+                results_table(verdicts, config.profile, changes, experiments=ctx["experiments"]),
+            )
             print(f"README: results table rewritten in {readme}")
         except (OSError, ValueError) as exc:
             print(f"warning: README not updated: {exc}", file=sys.stderr)
@@ -680,6 +822,13 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
             command.add_argument(
                 "--resume", action="store_true", help="continue the latest run of the profile"
             )
+            command.add_argument(
+                "--only",
+                action="append",
+                metavar="EXPERIMENT[/VARIANT]",
+                help="run only this experiment or variant (repeatable); the rest of the run "
+                "stays for later, and a part is never published",
+            )
         if name in ("replicate", "report"):
             command.add_argument(
                 "--publish",
@@ -705,6 +854,28 @@ def main(argv: Sequence[str] | None = None, *, package: str) -> int:
         return _run_command(args, prog, package)
 
 
+def _modules(package: str, experiments: Sequence[Experiment]) -> dict[str, ModuleType]:
+    """The module that trains each experiment, checked to define what the engine calls."""
+    modules = {}
+    for experiment in experiments:
+        name = f"{package}.{experiment.module}"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name not in (name, package):
+                raise  # the module exists and imports something missing: a crash to show
+            where = "" if experiment.implicit else f"experiments.{experiment.id}.module: "
+            raise AppError(
+                f"{where}no module {name}: add src/{package}/{experiment.module.replace('.', '/')}"
+                ".py or name the module that trains it"
+            ) from None
+        for needed in () if _own_loop(module) else ("load_data", "build_model"):
+            if not callable(getattr(module, needed, None)):
+                raise AppError(f"{name} must define {needed}(config, ...) or run(config, ...)")
+        modules[experiment.id] = module
+    return modules
+
+
 def _run_command(args: argparse.Namespace, prog: str, package: str) -> int:
     try:
         root = _find_root(args.root, package)
@@ -726,16 +897,17 @@ def _run_command(args: argparse.Namespace, prog: str, package: str) -> int:
             _check_same_config(run_dir, config)
         import dlc_common.quiet  # noqa: F401  (before the experiment imports TensorFlow)
 
-        experiment = importlib.import_module(f"{package}.experiment")
-        for name in () if _own_loop(experiment) else ("load_data", "build_model"):
-            if not callable(getattr(experiment, name, None)):
-                raise AppError(f"{package}.experiment must define {name}(config, ...)")
+        experiments = plan(config)
+        only = parse_only(getattr(args, "only", None), experiments)
         ctx = {
             "root": root,
             "config": config,
             "run_dir": run_dir,
             "chief": chief,
-            "experiment": experiment,
+            "experiments": experiments,
+            "only": only,
+            "tasks": make_tasks(config, experiments, only),
+            "modules": _modules(package, experiments),
             "package": prog,
         }
         print(f"{args.command} --profile {config.profile}: run directory {run_dir}", flush=True)

@@ -108,6 +108,11 @@ class Task:
             return f"seed-{self.seed}"
         return f"{self.experiment.id}/{self.variant.id}/seed-{self.seed}"
 
+    @property
+    def label(self) -> str:
+        """How the engine's messages name the task: ``seed 3`` or ``experiment/variant/seed-3``."""
+        return f"seed {self.seed}" if self.experiment.implicit else self.name
+
     def directory(self, run_dir: Path) -> Path:
         """Where the task trains and keeps its metrics, history, backup and model."""
         return run_dir / self.name
