@@ -358,7 +358,10 @@ def _claim_keys(claim: Any) -> list[tuple[str, str]]:
 def _check_claims_after(claims: Any, task: Task, metrics: dict[str, float]) -> None:
     if claims is None:
         return
-    unknown = _unknown_metrics(claims, {task.key: set(metrics)}, "its runs measured")
+    # Every variant of an experiment is trained by the same module: a metric its first task
+    # did not measure is misspelt for all of them.
+    names = {(task.experiment.id, v): set(metrics) for v in task.experiment.variant_ids}
+    unknown = _unknown_metrics(claims, names, "its runs measured")
     if unknown:
         raise AppError(f"after {task.label} (kept): {unknown}, then run the same command again")
 
@@ -666,8 +669,8 @@ def _cmd_report(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
             f" and {len(missing) - 10} more" if len(missing) > 10 else ""
         )
         raise AppError(
-            f"{run_dir}: {shown} have no metrics.json: the run is not finished; finish "
-            f"it with replicate --profile {config.profile} --run-dir {run_dir}"
+            f"{run_dir}: the run is not finished: no metrics.json for {shown}; finish it "
+            f"with replicate --profile {config.profile} --run-dir {run_dir}"
         )
     return _judge_and_report(args, ctx, claims, results)
 

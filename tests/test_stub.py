@@ -63,6 +63,13 @@ def _env(project: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(project / "src"), str(ROOT)])}
 
 
+# The stub's experiment and its variants (configs/paper.toml): every task is one of them and
+# a seed, in runs/<profile>/<run>/depth/<variant>/seed-<n>.
+VARIANTS = ("one-layer", "two-layers")
+FIRST = Path("depth", "one-layer")  # the variant trained first
+ONLY_FIRST = ["--only", "depth/one-layer"]
+
+
 def only_run_dir(project: Path, profile: str) -> Path:
     (run_dir,) = (project / "runs" / profile).iterdir()
     return run_dir
@@ -94,8 +101,11 @@ def test_smoke_replicate_leaves_evidence_and_is_not_judged(project: Path) -> Non
     assert {"git", "packages", "command", "slurm_job_id", "tensorflow"} <= set(env)
     assert env["tensorflow"]["devices"] and "keras" in env["packages"]
     assert len(env["git"]["commit"]) == 40 and env["git"]["dirty"] is False
-    for seed in (0, 1):
-        seed_dir = run_dir / f"seed-{seed}"
+    tasks = [Path("depth", variant, f"seed-{seed}") for variant in VARIANTS for seed in (0, 1)]
+    assert sorted(p.relative_to(run_dir) for p in run_dir.glob("depth/*/seed-*")) == sorted(tasks)
+    for task in tasks:
+        seed_dir = run_dir / task
+        assert json.loads((seed_dir / "task.json").read_text())["variant"] == task.parts[1]
         history = [
             json.loads(line) for line in (seed_dir / "history.jsonl").read_text().splitlines()
         ]
@@ -105,10 +115,10 @@ def test_smoke_replicate_leaves_evidence_and_is_not_judged(project: Path) -> Non
         assert set(metrics) == {"test_accuracy", "test_loss"}
         assert (seed_dir / "model.keras").is_file() and not (seed_dir / "backup").exists()
     verdicts = json.loads((run_dir / "verdicts.json").read_text())
-    assert [v["status"] for v in verdicts] == ["not judged"]
+    assert [v["status"] for v in verdicts] == ["not judged", "not judged"]
     report = (run_dir / "report" / "REPORT.md").read_text()
     assert "## Results: paper versus replication" in report and "not judged" in report
-    assert (run_dir / "report" / "stub-accuracy.png").is_file()
+    assert (run_dir / "report" / "depth-test_accuracy.png").is_file()  # a curve per variant
     # The smoke profile publishes nothing: no report/ at the root, README untouched.
     assert not (project / "report").exists()
     assert (project / "README.md").read_text() == README
@@ -116,9 +126,10 @@ def test_smoke_replicate_leaves_evidence_and_is_not_judged(project: Path) -> Non
     evaluated = run(project, "evaluate", "--profile", "smoke")
     assert evaluated.returncode == 0, evaluated.stderr[-3000:]
     again = json.loads((run_dir / "evaluation.json").read_text())
-    for seed in (0, 1):
-        saved = json.loads((run_dir / f"seed-{seed}" / "metrics.json").read_text())["metrics"]
-        assert again[str(seed)] == pytest.approx(saved, rel=1e-6)
+    for task in tasks:
+        saved = json.loads((run_dir / task / "metrics.json").read_text())["metrics"]
+        variant = again[f"depth/{task.parts[1]}"]
+        assert variant[task.name.removeprefix("seed-")] == pytest.approx(saved, rel=1e-6)
 
 
 def test_paper_profile_judges_claims_and_rewrites_the_readme(project: Path) -> None:
@@ -132,9 +143,13 @@ def test_paper_profile_judges_claims_and_rewrites_the_readme(project: Path) -> N
     assert {p.name for p in (project / "report").iterdir()} == {
         "REPORT.md",
         "metrics.json",
-        "stub-accuracy.png",
-        "loss.png",
+        "seeds.csv",
+        "depth-test_accuracy.png",
+        "depth-test_accuracy-seeds.png",
+        "depth-loss.png",
     }
+    assert "claim stub-depth: reproduced (paired over the same 5 seeds" in result.stdout
+    assert "| 1 hidden layer | " in report and "95% paired t: [" in report
     readme = (project / "README.md").read_text()
     assert "(no results yet)" not in readme and "✅ reproduced" in readme
     assert readme.startswith("# Stub\n") and readme.endswith("The end.\n")
@@ -182,12 +197,12 @@ def test_only_the_papers_settings_publish_and_report_redraws_a_run(project: Path
     own = (quick / "report" / "REPORT.md").read_text()
     assert "**Not the settings of `configs/paper.toml`**: this run changed `epochs=2`" in own
     # --publish publishes it all the same, the changed settings shown in report and README.
-    history = (quick / "seed-0" / "history.jsonl").read_text()
+    history = (quick / FIRST / "seed-0" / "history.jsonl").read_text()
     published = run(project, "report", "--run-dir", str(quick), "--publish")
     assert published.returncode == result.returncode, published.stderr[-3000:]
     assert "Not the settings of configs/paper.toml" in readme.read_text()
     assert "`seeds=[0, 1]`" in (project / "report" / "REPORT.md").read_text()
-    assert (quick / "seed-0" / "history.jsonl").read_text() == history  # nothing retrained
+    assert (quick / FIRST / "seed-0" / "history.jsonl").read_text() == history  # nothing retrained
     # report --run-dir redraws a run's report from its saved metrics, without training.
     for path in (quick / "report").iterdir():
         path.unlink()
@@ -234,9 +249,10 @@ def test_report_of_an_unfinished_run_says_how_to_finish_it(project: Path) -> Non
     run_dir = project / "runs" / "half"
     trained = run(project, "train", "--profile", "smoke", "--run-dir", str(run_dir), "seeds=[0,1]")
     assert trained.returncode == 0, trained.stderr[-3000:]
-    (run_dir / "seed-1" / "metrics.json").unlink()
+    (run_dir / FIRST / "seed-1" / "metrics.json").unlink()
     result = run(project, "report", "--run-dir", str(run_dir))
-    assert result.returncode == 2 and "seeds [1] have no metrics.json" in result.stderr
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert "not finished: no metrics.json for depth/one-layer/seed-1;" in result.stderr
     assert f"replicate --profile smoke --run-dir {run_dir}" in result.stderr
     (run_dir / "config.json").write_text("{not json")
     damaged = run(project, "report", "--run-dir", str(run_dir))
@@ -277,7 +293,7 @@ def final_weights(path: Path) -> list:
 def test_kill_and_resume_gives_the_uninterrupted_weights(project: Path, tmp_path: Path) -> None:
     import numpy as np
 
-    settings = ["--profile", "smoke", "seeds=[0]", "epochs=8", "data.samples=2000"]
+    settings = ["--profile", "smoke", *ONLY_FIRST, "seeds=[0]", "epochs=8", "data.samples=2000"]
     settings.append("backup_seconds=0")  # back up every epoch, so that the kill has one
     straight = tmp_path / "straight"
     again = tmp_path / "again"
@@ -289,7 +305,7 @@ def test_kill_and_resume_gives_the_uninterrupted_weights(project: Path, tmp_path
     assert result.returncode == 0, result.stderr[-3000:]
 
     # Start a run and SIGKILL it once it has finished two epochs: no chance to clean up.
-    history = killed / "seed-0" / "history.jsonl"
+    history = killed / FIRST / "seed-0" / "history.jsonl"
     process = subprocess.Popen(
         [sys.executable, "-m", PACKAGE, "train", "--run-dir", str(killed), *settings],
         cwd=project,
@@ -306,7 +322,7 @@ def test_kill_and_resume_gives_the_uninterrupted_weights(project: Path, tmp_path
     process.wait(timeout=60)
     assert process.returncode == -signal.SIGKILL
     epochs_before = len(history.read_text().splitlines())
-    assert 2 <= epochs_before < 8 and not (killed / "seed-0" / "metrics.json").exists()
+    assert 2 <= epochs_before < 8 and not (killed / FIRST / "seed-0" / "metrics.json").exists()
 
     resumed = run(project, "train", "--run-dir", str(killed), *settings)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
@@ -314,15 +330,21 @@ def test_kill_and_resume_gives_the_uninterrupted_weights(project: Path, tmp_path
     rows = [json.loads(line) for line in history.read_text().splitlines()]
     assert [row["epoch"] for row in rows] == list(range(1, 9))  # appended, each epoch once
 
-    reference = final_weights(straight / "seed-0" / "model.keras")
+    reference = final_weights(straight / FIRST / "seed-0" / "model.keras")
     # Determinism: two uninterrupted runs give bit-identical weights...
-    for a, b in zip(reference, final_weights(again / "seed-0" / "model.keras"), strict=True):
+    for a, b in zip(
+        reference, final_weights(again / FIRST / "seed-0" / "model.keras"), strict=True
+    ):
         assert np.array_equal(a, b)
     # ...and so does the killed and resumed one.
-    for a, b in zip(reference, final_weights(killed / "seed-0" / "model.keras"), strict=True):
+    for a, b in zip(
+        reference, final_weights(killed / FIRST / "seed-0" / "model.keras"), strict=True
+    ):
         assert np.array_equal(a, b)
     # The comparison can fail: another seed gives other weights.
-    assert not np.array_equal(reference[0], final_weights(straight / "seed-1" / "model.keras")[0])
+    assert not np.array_equal(
+        reference[0], final_weights(straight / FIRST / "seed-1" / "model.keras")[0]
+    )
 
 
 def test_help_is_fast_and_never_imports_tensorflow(project: Path) -> None:
@@ -346,8 +368,16 @@ def test_help_is_fast_and_never_imports_tensorflow(project: Path) -> None:
 
 def test_sigterm_stops_at_the_epoch_end_with_exit_75(project: Path, tmp_path: Path) -> None:
     run_dir = tmp_path / "stopped"
-    history = run_dir / "seed-0" / "history.jsonl"
-    args = ["train", "--run-dir", str(run_dir), "seeds=[0]", "epochs=200", "data.samples=2000"]
+    history = run_dir / FIRST / "seed-0" / "history.jsonl"
+    args = [
+        "train",
+        "--run-dir",
+        str(run_dir),
+        *ONLY_FIRST,
+        "seeds=[0]",
+        "epochs=200",
+        "data.samples=2000",
+    ]
     process = subprocess.Popen(
         [sys.executable, "-m", PACKAGE, *args],
         cwd=project,
@@ -366,7 +396,7 @@ def test_sigterm_stops_at_the_epoch_end_with_exit_75(project: Path, tmp_path: Pa
     epochs = len(history.read_text().splitlines())
     assert 1 <= epochs < 200
     # The backup was forced at the stop although backup_seconds (30) had not passed.
-    backups = [p.name for p in (run_dir / "seed-0" / "backup").iterdir()]
+    backups = [p.name for p in (run_dir / FIRST / "seed-0" / "backup").iterdir()]
     assert backups == [f"epoch-{epochs:06d}"]
 
 
@@ -408,8 +438,16 @@ def test_ctrl_c_in_a_terminal_saves_and_exits_75_then_the_run_resumes(
     project: Path, tmp_path: Path
 ) -> None:
     run_dir = tmp_path / "interrupted"
-    history = run_dir / "seed-0" / "history.jsonl"
-    args = ["train", "--run-dir", str(run_dir), "seeds=[0]", "epochs=200", "data.samples=2000"]
+    history = run_dir / FIRST / "seed-0" / "history.jsonl"
+    args = [
+        "train",
+        "--run-dir",
+        str(run_dir),
+        *ONLY_FIRST,
+        "seeds=[0]",
+        "epochs=200",
+        "data.samples=2000",
+    ]
     process = _in_terminal(project, *args)
     _wait_for(history, process)
     _press(process, b"\x03")
@@ -419,7 +457,9 @@ def test_ctrl_c_in_a_terminal_saves_and_exits_75_then_the_run_resumes(
     assert "Ctrl-C again to abort" in out and f"--run-dir {run_dir} to resume" in out
     epochs = len(history.read_text().splitlines())
     assert 1 <= epochs < 200
-    assert [p.name for p in (run_dir / "seed-0" / "backup").iterdir()] == [f"epoch-{epochs:06d}"]
+    assert [p.name for p in (run_dir / FIRST / "seed-0" / "backup").iterdir()] == [
+        f"epoch-{epochs:06d}"
+    ]
     # The same command goes on from the saved epoch, not from epoch 1; Ctrl-C stops it again.
     process = _in_terminal(project, *args)
     deadline = time.monotonic() + 300
@@ -438,7 +478,7 @@ def test_a_second_ctrl_c_aborts_at_once_without_a_traceback(project: Path, tmp_p
     run_dir = tmp_path / "aborted"
     args = ["train", "--run-dir", str(run_dir), "seeds=[0]", "epochs=2000", "data.samples=2000"]
     process = _in_terminal(project, *args)
-    _wait_for(run_dir / "seed-0" / "history.jsonl", process)
+    _wait_for(run_dir / FIRST / "seed-0" / "history.jsonl", process)
     _press(process, b"\x03")
     time.sleep(0.5)
     _press(process, b"\x03")
@@ -468,9 +508,11 @@ def test_a_misspelt_claim_metric_stops_after_the_first_seed(project: Path) -> No
     args = ["replicate", "--profile", "paper", "--run-dir", str(run_dir), "epochs=2"]
     result = run(project, *args, "seeds=[0,1,2]")
     assert result.returncode == 2, result.stderr[-3000:]
-    assert "metric 'test_acuracy' is not one that its seeds measured" in result.stderr
+    assert "metric 'test_acuracy' is not one that its runs measured" in result.stderr
     assert "did you mean 'test_accuracy'?" in result.stderr
-    assert (run_dir / "seed-0" / "metrics.json").is_file() and not (run_dir / "seed-1").exists()
+    # Found after the experiment's first task, though the claim is about its other variant.
+    assert (run_dir / FIRST / "seed-0" / "metrics.json").is_file()
+    assert not (run_dir / FIRST / "seed-1").exists()
 
 
 def test_a_run_directory_that_cannot_be_written_is_one_line(project: Path) -> None:
