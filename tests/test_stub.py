@@ -523,3 +523,126 @@ def test_a_run_directory_that_cannot_be_written_is_one_line(project: Path) -> No
         result.stderr
     )
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+GRID = """
+[experiments.width]
+where = "Table 1 (a second experiment)"
+description = "The stub with narrow and wide hidden layers"
+[experiments.width.grid]
+model.hidden_units = [4, 16]
+"""
+GRID_PROFILE = """base = "paper"
+seeds = 3
+epochs = 3
+deterministic = true
+[data]
+samples = 400
+"""
+GRID_CLAIM = """
+[[claims]]
+id = "wide-beats-narrow"
+experiment = "width"
+variant = "hidden_units=16"
+versus = "hidden_units=4"
+metric = "test_accuracy"
+value = 0.0
+tolerance = 0.0
+direction = "higher"
+where = "Table 1"
+"""
+
+
+def _finished(run_dir: Path) -> int:
+    return len(list(run_dir.glob("*/*/seed-*/metrics.json")))
+
+
+def test_a_grid_stopped_midway_resumes_to_the_same_verdicts_and_report(
+    project: Path, tmp_path: Path
+) -> None:
+    # Two experiments x two variants x 3 seeds: 12 tasks, judged.
+    paper = project / "configs" / "paper.toml"
+    paper.write_text(paper.read_text() + GRID)
+    (project / "configs" / "grid.toml").write_text(GRID_PROFILE)
+    claims = project / "claims.toml"
+    claims.write_text(
+        claims.read_text().replace("\n# The free text", GRID_CLAIM + "\n# The free text")
+    )
+    straight, stopped = tmp_path / "straight", tmp_path / "stopped"
+    whole = run(project, "replicate", "--profile", "grid", "--run-dir", str(straight))
+    assert whole.returncode in (0, 1), whole.stderr[-3000:]
+    assert _finished(straight) == 12
+
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            PACKAGE,
+            "replicate",
+            "--profile",
+            "grid",
+            "--run-dir",
+            str(stopped),
+        ],
+        cwd=project,
+        env=_env(project),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None and _finished(stopped) < 5:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 75, stderr[-3000:]
+    assert 5 <= _finished(stopped) < 12 and not (stopped / "verdicts.json").exists()
+
+    resumed = run(project, "replicate", "--profile", "grid", "--run-dir", str(stopped))
+    assert resumed.returncode == whole.returncode, resumed.stderr[-3000:]
+    assert "done earlier" in resumed.stdout and _finished(stopped) == 12
+    verdicts = [json.loads((d / "verdicts.json").read_text()) for d in (straight, stopped)]
+    assert verdicts[0] == verdicts[1]
+    assert {v["claim"]["id"] for v in verdicts[0]} == {
+        "stub-accuracy",
+        "stub-depth",
+        "wide-beats-narrow",
+    }
+    reports = [d / "report" for d in (straight, stopped)]
+    assert (reports[0] / "seeds.csv").read_text() == (reports[1] / "seeds.csv").read_text()
+    assert (reports[0] / "seeds.csv").read_text().count("\nwidth,hidden_units=16,") == 3
+    texts = [(r / "REPORT.md").read_text() for r in reports]
+    # The same report but for where the run lives and how long it took.
+    results = [
+        t[t.index("## Results: paper versus replication") : t.index("## Figures")] for t in texts
+    ]
+    assert results[0] == results[1] and "### width: Table 1 (a second experiment)" in results[0]
+    assert {p.name for p in reports[0].iterdir()} == {p.name for p in reports[1].iterdir()}
+
+    # A part of the grid: --only trains only it, and a part is never published.
+    part = tmp_path / "part"
+    only = run(
+        project,
+        "train",
+        "--profile",
+        "grid",
+        "--run-dir",
+        str(part),
+        "--only",
+        "width/hidden_units=4",
+    )
+    assert only.returncode == 0, only.stderr[-3000:]
+    assert sorted(p.parent.parent.name + "/" + p.parent.name for p in part.glob("*/*/seed-0")) == [
+        "width/hidden_units=4"
+    ]
+    bad = run(
+        project,
+        "train",
+        "--profile",
+        "grid",
+        "--run-dir",
+        str(part),
+        "--only",
+        "width/hidden_units=5",
+    )
+    assert bad.returncode == 2 and "did you mean 'hidden_units=4'?" in bad.stderr
