@@ -262,9 +262,12 @@ def _train_tasks(ctx: dict[str, Any], claims: Any = None) -> Results:
             before = _read_json(earlier)
             environment["earlier_starts"] = [*before.pop("earlier_starts", []), before]
         write_json(earlier, environment)
+        # In the profile's order: the experiments, their variants and a grid's axes are read
+        # back from it (by report and evaluate) in the order they were declared.
         write_json(
             run_dir / "config.json",
             {"profile": config.profile, "values": config.values, "overrides": config.overrides},
+            sort_keys=False,
         )
     if len(todo) > len(config.seeds) or not todo[0].experiment.implicit:
         print(f"{len(todo)} tasks (experiment/variant/seed) in {run_dir}", flush=True)
@@ -281,7 +284,7 @@ def _train_tasks(ctx: dict[str, Any], claims: Any = None) -> Results:
         runtime.seed_everything(seed)
         if chief and not task.experiment.implicit:
             task_dir.mkdir(parents=True, exist_ok=True)
-            write_json(task_dir / "task.json", _task_record(task))
+            write_json(task_dir / "task.json", _task_record(task), sort_keys=False)
         if _own_loop(experiment):
             print(f"{task.label}: experiment.run into {task_dir}", flush=True)
             metrics = _run_own_loop(experiment, task, task_dir, chief, precision)

@@ -49,8 +49,8 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
     return Path(path)
 
 
-def write_json(path: str | Path, data: Any) -> Path:
-    """Write ``data`` as indented, key-sorted JSON to ``path`` atomically."""
+def write_json(path: str | Path, data: Any, sort_keys: bool = True) -> Path:
+    """Write ``data`` as indented JSON (keys sorted unless told) to ``path`` atomically."""
     # allow_nan=False: NaN is not JSON; callers turn missing numbers into null first.
-    text = json.dumps(data, indent=2, sort_keys=True, allow_nan=False, default=str)
+    text = json.dumps(data, indent=2, sort_keys=sort_keys, allow_nan=False, default=str)
     return write_text(path, text + "\n")

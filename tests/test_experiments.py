@@ -163,3 +163,23 @@ def test_reserved_names(tmp_path: Path) -> None:
     (tmp_path / "paper.toml").write_text("seeds = 2\nepochs = 3\nvariant = 'a'\n")
     with pytest.raises(ConfigError, match="variant: a reserved name"):
         load_config(tmp_path, "paper")
+
+
+@pytest.mark.parametrize("sort_keys", [False, True])
+def test_a_saved_config_plans_the_same_tasks_in_the_same_order(
+    configs: Path, tmp_path: Path, sort_keys: bool
+) -> None:
+    # report and evaluate plan the run again from its config.json: the experiments, variants
+    # and grid axes must come back in the order they were declared (ablation after lengths).
+    import json
+
+    from dlc_common.config import Config
+    from dlc_common.files import write_json
+
+    config = load_config(configs, "paper")
+    path = write_json(tmp_path / "config.json", {"values": config.values}, sort_keys=sort_keys)
+    again = Config("paper", json.loads(path.read_text())["values"])
+    same = [t.name for t in tasks(again, plan(again))] == [
+        t.name for t in tasks(config, plan(config))
+    ]
+    assert same is not sort_keys  # sorted keys would put ablation first: the engine never sorts
