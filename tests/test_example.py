@@ -85,23 +85,39 @@ def test_bad_answers_record_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_committed_report_is_the_engines_and_the_readme_shows_its_table() -> None:
-    from dlc_common.claims import Claim, Verdict, load_claims
+    from dlc_common.claims import judge, load_claims, per_seed, resolve
+    from dlc_common.config import load_config
+    from dlc_common.experiments import plan
     from dlc_common.report import results_table
-    from dlc_common.stats import Summary
-
-    def summary(s: dict) -> Summary:
-        return Summary(s["n"], s["mean"], s["std"], s["ci_low"], s["ci_high"], s["confidence"])
 
     report = json.loads((EXAMPLE / "report" / "metrics.json").read_text(encoding="utf-8"))
-    assert report["profile"] == "paper" and len(report["seeds"]) >= 10
-    claims = {c.id for c in load_claims(EXAMPLE / "claims.toml").claims}
-    assert {v["claim"]["id"] for v in report["verdicts"]} == claims
-    verdicts = [
-        Verdict(Claim(**v["claim"]), v["status"], summary(v["summary"]), v["reason"])
-        for v in report["verdicts"]
-    ]
+    assert report["profile"] == "paper" and not report["changes"]
+    # Every seed of every experiment of the paper profile is in the committed report ...
+    experiments = plan(load_config(EXAMPLE / "configs", "paper"))
+    assert sorted(e["id"] for e in report["experiments"]) == sorted(e.id for e in experiments)
+    results = {}
+    for experiment in experiments:
+        assert len(experiment.seeds) >= 10, experiment.id
+        for variant in experiment.variant_ids:
+            by_seed = report["results"][f"{experiment.id}/{variant}"]
+            assert sorted(int(s) for s in by_seed) == sorted(experiment.seeds)
+            results[experiment.id, variant] = {int(s): m for s, m in by_seed.items()}
+    # ... its verdicts are the engine's judgement of those metrics under claims.toml as it is
+    # now (so an edited claim without a new run fails here) ...
+    claims = load_claims(EXAMPLE / "claims.toml")
+    claims = resolve(claims, {e.id: e.variant_ids for e in experiments})
+    verdicts = []
+    for claim in claims.claims:
+        sample = per_seed(claim, results[claim.experiment, claim.variant])
+        versus = None
+        if claim.versus:
+            versus = per_seed(claim, results[claim.versus_experiment, claim.versus_variant])
+        verdicts.append(judge(claim, sample, claims.confidence, versus=versus))
+    rejudged = json.loads(json.dumps([v.as_dict() for v in verdicts]))
+    assert rejudged == report["verdicts"]
+    # ... and the README shows the engine's table of them.
     readme = (EXAMPLE / "README.md").read_text(encoding="utf-8")
-    assert results_table(verdicts, "paper") in readme
+    assert results_table(verdicts, "paper", report["changes"], experiments=experiments) in readme
     text = (EXAMPLE / "report" / "REPORT.md").read_text(encoding="utf-8")
     for name in ("figure1_symmetry_weights.png", "figure4_person_encoding.png", "sweeps.png"):
         assert (EXAMPLE / "report" / name).is_file() and f"]({name})" in text

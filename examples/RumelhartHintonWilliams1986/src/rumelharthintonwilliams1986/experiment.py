@@ -1,12 +1,19 @@
 # SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""One seed of the replication, as dlc_common.app drives it: both experiments, final metrics.
+"""The paper's two experiments, as dlc_common.app drives them: one seed, its final metrics.
+
+configs/paper.toml declares them: ``symmetry`` (Experiment 1, Figure 1) and ``family``
+(Experiment 2, Figures 2-4), each one variant run over the seeds, each seed a task in
+``<run_dir>/<experiment>/default/seed-<n>``. ``run`` dispatches on ``config.experiment``: a
+seed of ``symmetry`` trains one 6-2-1 network from the seed's initial weights; a seed of
+``family`` trains ``family.draws_per_seed`` family-tree networks from the seed's initial
+weights, each on its own random choice of the 4 held-out cases (seed s uses draws s*D to
+s*D + D - 1). ``figures`` is called once per experiment and draws that experiment's figures.
 
 The engine's own ``fit`` loop costs milliseconds per epoch, and these networks need up to
-50,000 one-step epochs (sweeps), so this experiment trains with its own graph sweep loop
+50,000 one-step epochs (sweeps), so both experiments train with their own graph sweep loop
 (``training.SweepLoop``, tested to match ``keras.Model.fit``) through the engine's ``run``
-hook. One seed is one symmetry network and ``family.draws_per_seed`` family-tree networks,
-each on its own random choice of the 4 held-out cases.
+hook.
 """
 
 from __future__ import annotations
@@ -20,15 +27,35 @@ from typing import Any
 
 import numpy as np
 from dlc_common.config import Config, ConfigError
+from dlc_common.experiments import DEFAULT_VARIANT
 
 from . import family_trees, symmetry
 from .training import Phase
 
-__all__ = ["figures", "run"]
+__all__ = ["EXPERIMENTS", "METRICS", "figures", "run"]
 
 SYMMETRY_FILE = "symmetry.json"
 FAMILY_FILE = "family_trees.json"
 WEIGHTS_FILE = "weights.npz"
+# The final metrics of a seed of each experiment (``run`` returns exactly these).
+EXPERIMENTS = {
+    "symmetry": (
+        "symmetry_solved",
+        "symmetry_sweeps",
+        "symmetry_log2_sweeps_over_reported",
+        "symmetry_mirror_structure",
+        "symmetry_reported_structure",
+        "symmetry_structure_score",
+    ),
+    "family": (
+        "family_train_correct",
+        "family_held_out_correct",
+        "family_held_out_all_correct",
+        "family_counterpart_similarity",
+    ),
+}
+# For the engine: claims.toml's metrics are checked against these before any training.
+METRICS = tuple(name for names in EXPERIMENTS.values() for name in names)
 
 
 def _positive(config: Config, key: str, kind: type = float) -> Any:
@@ -74,26 +101,24 @@ def family_setup(config: Config) -> family_trees.Setup:
     )
 
 
-def run(config: Config, seed: int, seed_dir: Path) -> dict[str, float]:
-    """Train one symmetry and ``family.draws_per_seed`` family-tree networks; their metrics."""
-    sym = _symmetry_trainer(_positive(config, "symmetry.eps"), float(config["symmetry.alpha"]))
-    cap = _positive(config, "symmetry.max_sweeps", int)
-    s = sym.run(
-        seed,
-        max_sweeps=cap,
-        init_range=_positive(config, "symmetry.init_range"),
-        strict=_positive(config, "symmetry.strict_tolerance"),
-    )
-    draws = _positive(config, "family.draws_per_seed", int)
-    fam = _family_trainer(family_setup(config))
-    # Each run of each seed gets its own held-out draw: seed s uses draws s*D ... s*D + D - 1.
-    f_runs = [fam.run(seed, seed * draws + k) for k in range(draws)]
+def _symmetry_settings(config: Config) -> dict[str, Any]:
+    return {
+        "eps": _positive(config, "symmetry.eps"),
+        "alpha": float(config["symmetry.alpha"]),
+        "max_sweeps": _positive(config, "symmetry.max_sweeps", int),
+        "init_range": _positive(config, "symmetry.init_range"),
+        "strict": _positive(config, "symmetry.strict_tolerance"),
+    }
 
+
+def _run_symmetry(config: Config, seed: int, seed_dir: Path) -> dict[str, float]:
+    """Experiment 1: one 6-2-1 network from the seed's initial weights; sweeps, structure."""
+    settings = _symmetry_settings(config)
+    cap = settings["max_sweeps"]
+    sym = _symmetry_trainer(settings["eps"], settings["alpha"])
+    s = sym.run(seed, max_sweeps=cap, init_range=settings["init_range"], strict=settings["strict"])
     seed_dir.mkdir(parents=True, exist_ok=True)
     (seed_dir / SYMMETRY_FILE).write_text(json.dumps(s.summary(), indent=1), encoding="utf-8")
-    (seed_dir / FAMILY_FILE).write_text(
-        json.dumps([r.summary() for r in f_runs], indent=1), encoding="utf-8"
-    )
     w = s.weights
     np.savez(
         seed_dir / WEIGHTS_FILE,
@@ -101,22 +126,39 @@ def run(config: Config, seed: int, seed_dir: Path) -> dict[str, float]:
         hidden_b=w.hidden_b,
         output_w=w.output_w,
         output_b=np.array(w.output_b),
-        **{f"person_encoding_draw{r.draw}": r.person_weights for r in f_runs},
     )
-
     st = s.structure
+    # A run stuck at the cap counts as needing the cap: the median and the rate of runs
+    # needing at most 1,425 sweeps treat it correctly (more than any solved run).
     sweeps = s.sweeps_to_correct if s.solved else cap
-    n_test = len(f_runs[0].test_outputs)
     return {
         "symmetry_solved": float(s.solved),
         "symmetry_sweeps": float(sweeps),
-        "symmetry_sweeps_at_most_reported": float(s.solved and sweeps <= symmetry.REPORTED_SWEEPS),
         "symmetry_log2_sweeps_over_reported": math.log2(sweeps / symmetry.REPORTED_SWEEPS),
         "symmetry_mirror_structure": float(
             bool(st) and all(st[k] for k in ("mirror_ok", "opposite_ok", "signs_ok"))
         ),
         "symmetry_reported_structure": float(bool(st) and bool(st["reported"])),
         "symmetry_structure_score": float(st.get("score", 0.0)),
+    }
+
+
+def _run_family(config: Config, seed: int, seed_dir: Path) -> dict[str, float]:
+    """Experiment 2: ``family.draws_per_seed`` networks, each on its own 4 held-out cases."""
+    draws = _positive(config, "family.draws_per_seed", int)
+    fam = _family_trainer(family_setup(config))
+    # Each run of each seed gets its own held-out draw: seed s uses draws s*D ... s*D + D - 1.
+    f_runs = [fam.run(seed, seed * draws + k) for k in range(draws)]
+    seed_dir.mkdir(parents=True, exist_ok=True)
+    (seed_dir / FAMILY_FILE).write_text(
+        json.dumps([r.summary() for r in f_runs], indent=1), encoding="utf-8"
+    )
+    np.savez(
+        seed_dir / WEIGHTS_FILE,
+        **{f"person_encoding_draw{r.draw}": r.person_weights for r in f_runs},
+    )
+    n_test = len(f_runs[0].test_outputs)
+    return {
         "family_train_correct": float(np.mean([r.train_correct for r in f_runs])),
         "family_held_out_correct": float(np.mean([r.test_correct / n_test for r in f_runs])),
         "family_held_out_all_correct": float(np.mean([r.test_correct == n_test for r in f_runs])),
@@ -124,80 +166,142 @@ def run(config: Config, seed: int, seed_dir: Path) -> dict[str, float]:
     }
 
 
-def _load_runs(run_dir: Path, seeds: list[int]) -> tuple[list[dict], list[dict], dict]:
-    sym, fam, weights = [], [], {}
-    for seed in seeds:
-        d = run_dir / f"seed-{seed}"
-        sym.append(json.loads((d / SYMMETRY_FILE).read_text(encoding="utf-8")))
-        fam.extend(json.loads((d / FAMILY_FILE).read_text(encoding="utf-8")))
+_RUNS = {"symmetry": _run_symmetry, "family": _run_family}
+
+
+def _experiment(name: str, what: str) -> str:
+    if name not in _RUNS:
+        raise ConfigError(
+            f"{what} {name!r}: this module trains the experiments "
+            f"{', '.join(repr(e) for e in _RUNS)} declared in configs/paper.toml "
+            "([experiments.symmetry], [experiments.family])"
+        )
+    return name
+
+
+def run(config: Config, seed: int, seed_dir: Path) -> dict[str, float]:
+    """Train one seed of the task's experiment (``config.experiment``); its final metrics.
+
+    Every setting of both experiments is checked first, so that a bad value is refused by the
+    first task of the run, not after the other experiment's seeds have trained.
+    """
+    name = _experiment(config.experiment, "experiment")
+    _symmetry_settings(config)
+    _positive(config, "family.draws_per_seed", int)
+    family_setup(config)
+    return _RUNS[name](config, seed, seed_dir)
+
+
+def _variant(by_variant: Mapping[str, Mapping[int, Any]]) -> tuple[str, Mapping[int, Any]]:
+    """The variant whose seeds the paper's figures show: ``default`` (the paper's settings)."""
+    name = DEFAULT_VARIANT if DEFAULT_VARIANT in by_variant else next(iter(by_variant))
+    return name, by_variant[name]
+
+
+def _load_runs(
+    experiment_dir: Path, by_variant: Mapping[str, Mapping[int, Any]], file: str
+) -> tuple[list[Any], dict[int, dict[str, np.ndarray]]]:
+    """The per-seed summaries (``file``) and weights of the seeds of an experiment's variant.
+
+    Read from ``<experiment_dir>/<variant>/seed-<n>``; ``file`` holds one record (symmetry) or
+    a list of records (family trees, one per held-out draw), which is flattened. Weights are
+    keyed by seed.
+    """
+    variant, by_seed = _variant(by_variant)
+    records: list[Any] = []
+    weights: dict[int, dict[str, np.ndarray]] = {}
+    for seed in sorted(by_seed):
+        d = Path(experiment_dir) / variant / f"seed-{seed}"
+        data = json.loads((d / file).read_text(encoding="utf-8"))
+        records.extend(data if isinstance(data, list) else [data])
         with np.load(d / WEIGHTS_FILE) as npz:
             weights[seed] = {k: npz[k] for k in npz.files}
-    return sym, fam, weights
+    return records, weights
 
 
 def figures(
-    run_dir: Path, metrics_by_seed: Mapping[int, Mapping[str, float]], out_dir: Path
+    experiment_dir: Path,
+    metrics: Mapping[str, Mapping[int, Mapping[str, float]]],
+    out_dir: Path,
 ) -> list[tuple[str, str]]:
-    """The paper's Figures 1 and 4 and the distributions over seeds, as PNGs in ``out_dir``."""
+    """One experiment's figures as PNGs in ``out_dir``: the engine calls it per experiment.
+
+    ``experiment_dir`` is ``<run_dir>/<experiment>``, ``metrics`` its {variant: {seed:
+    metrics}}; the figures show the seeds of its ``default`` variant. Symmetry: the sweeps
+    over seeds and Figure 1; family trees: the held-out cases correct over runs and Figure 4.
+    """
+    name = _experiment(Path(experiment_dir).name, "figures for experiment")
+    draw = _symmetry_figures if name == "symmetry" else _family_figures
+    return draw(Path(experiment_dir), metrics, Path(out_dir))
+
+
+def _symmetry_figures(
+    experiment_dir: Path, metrics: Mapping[str, Mapping[int, Any]], out_dir: Path
+) -> list[tuple[str, str]]:
     from . import plots
 
-    seeds = sorted(metrics_by_seed)
-    sym, fam, weights = _load_runs(Path(run_dir), seeds)
+    sym, weights = _load_runs(experiment_dir, metrics, SYMMETRY_FILE)
     cap = max(r["sweeps"] for r in sym)
     solved = [r for r in sym if r["sweeps_to_correct"] is not None]
     shown: list[tuple[str, str]] = []
+    if not solved:  # nothing to draw: no solution, no distribution of sweeps to learn
+        return []
+    plots.sweeps_histogram([r["sweeps_to_correct"] for r in sym], cap, out_dir / "sweeps.png")
+    values = np.array([r["sweeps_to_correct"] for r in solved], dtype=float)
+    q = np.percentile(values, [10, 25, 50, 75, 90])
+    at_most = np.mean(values <= symmetry.REPORTED_SWEEPS) * len(solved) / len(sym)
+    shown.append(
+        (
+            f"Sweeps to learn mirror symmetry over {len(sym)} seeds ({len(solved)} solved): "
+            f"median {q[2]:,.0f} (paper's run: {symmetry.REPORTED_SWEEPS:,}); quartiles "
+            f"{q[1]:,.0f}-{q[3]:,.0f}; 10th-90th percentile {q[0]:,.0f}-{q[4]:,.0f}; "
+            f"{at_most:.0%} of runs needed at most {symmetry.REPORTED_SWEEPS:,}.",
+            "sweeps.png",
+        )
+    )
+    # A typical solved run: the one whose sweep count is nearest the median.
+    median = float(np.median(values))
+    typical = min(solved, key=lambda r: (abs(r["sweeps_to_correct"] - median), r["seed"]))
+    w = weights[typical["seed"]]
+    plots.symmetry_weights(
+        symmetry.SymmetryWeights(w["hidden_w"], w["hidden_b"], w["output_w"], float(w["output_b"])),
+        out_dir / "figure1_symmetry_weights.png",
+        f"Mirror symmetry, seed {typical['seed']}: learned in "
+        f"{typical['sweeps_to_correct']:,} sweeps (paper: {symmetry.REPORTED_SWEEPS:,})",
+    )
+    reported = np.mean([bool(r["structure"].get("reported")) for r in solved])
+    shown.append(
+        (
+            f"Figure 1 replicated: incoming weights (white positive, black negative, area "
+            f"~ |w|) of the typical solved run, seed {typical['seed']}. {reported:.0%} of "
+            "solved runs have the paper's structure (mirror weights equal and opposite, "
+            "1:2:4, opposite hidden units, the paper's signs).",
+            "figure1_symmetry_weights.png",
+        )
+    )
+    return shown
 
-    sweeps = [r["sweeps_to_correct"] for r in sym]
-    plots.sweeps_histogram(sweeps, cap, out_dir / "sweeps.png")
-    if solved:
-        values = np.array([r["sweeps_to_correct"] for r in solved], dtype=float)
-        q = np.percentile(values, [10, 25, 50, 75, 90])
-        at_most = np.mean(values <= symmetry.REPORTED_SWEEPS) * len(solved) / len(sym)
-        shown.append(
-            (
-                f"Sweeps to learn mirror symmetry over {len(sym)} seeds ({len(solved)} solved): "
-                f"median {q[2]:,.0f} (paper's run: {symmetry.REPORTED_SWEEPS:,}); quartiles "
-                f"{q[1]:,.0f}-{q[3]:,.0f}; 10th-90th percentile {q[0]:,.0f}-{q[4]:,.0f}; "
-                f"{at_most:.0%} of runs needed at most {symmetry.REPORTED_SWEEPS:,}.",
-                "sweeps.png",
-            )
-        )
-        # A typical solved run: the one whose sweep count is nearest the median.
-        median = float(np.median(values))
-        typical = min(solved, key=lambda r: (abs(r["sweeps_to_correct"] - median), r["seed"]))
-        w = weights[typical["seed"]]
-        plots.symmetry_weights(
-            symmetry.SymmetryWeights(
-                w["hidden_w"], w["hidden_b"], w["output_w"], float(w["output_b"])
-            ),
-            out_dir / "figure1_symmetry_weights.png",
-            f"Mirror symmetry, seed {typical['seed']}: learned in "
-            f"{typical['sweeps_to_correct']:,} sweeps (paper: {symmetry.REPORTED_SWEEPS:,})",
-        )
-        reported = np.mean([bool(r["structure"].get("reported")) for r in solved])
-        shown.append(
-            (
-                f"Figure 1 replicated: incoming weights (white positive, black negative, area "
-                f"~ |w|) of the typical solved run, seed {typical['seed']}. {reported:.0%} of "
-                "solved runs have the paper's structure (mirror weights equal and opposite, "
-                "1:2:4, opposite hidden units, the paper's signs).",
-                "figure1_symmetry_weights.png",
-            )
-        )
 
+def _family_figures(
+    experiment_dir: Path, metrics: Mapping[str, Mapping[int, Any]], out_dir: Path
+) -> list[tuple[str, str]]:
+    from . import plots
+
+    fam, weights = _load_runs(experiment_dir, metrics, FAMILY_FILE)
+    seeds = len(weights)
     n_test = len(fam[0]["test_outputs"])
     correct = [r["test_correct"] for r in fam]
     plots.held_out_histogram(correct, out_dir / "held_out.png", n_test)
-    shown.append(
+    shown = [
         (
             f"Held-out family-tree cases answered correctly over {len(fam)} runs "
-            f"({len(seeds)} seeds, each with its own draw of {n_test} held-out cases): "
+            f"({seeds} seeds, each run with its own draw of {n_test} held-out cases): "
             f"{np.mean(correct) / n_test:.0%} correct on average; {n_test} of {n_test} in "
             f"{np.mean(np.array(correct) == n_test):.0%} of runs (paper's run: {n_test} of "
             f"{n_test}).",
             "held_out.png",
         )
-    )
+    ]
     # Like the paper's run: the first that learned every training case and all held-out ones.
     best = sorted(fam, key=lambda r: (-(r["train_correct"] == 1.0), -r["test_correct"]))[0]
     plots.person_encoding(
