@@ -34,7 +34,7 @@ def test(session: nox.Session) -> None:
 
 EXAMPLE = Path("examples") / "RumelhartHintonWilliams1986"
 EXAMPLE_PACKAGE = "rumelharthintonwilliams1986"
-# The example's exit statuses (dlc_common.app): 1 is a finished replication in which a claim
+# The example's exit statuses (dlc_common.run.app): 1 is a finished replication in which a claim
 # was not reproduced, an honest result; 2 (bad input), 75 (stopped by a signal) and anything
 # else are failures of the session.
 EXIT_OK, EXIT_NOT_REPRODUCED = 0, 1

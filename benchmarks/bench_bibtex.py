@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from dlc_common.bibtex import find_entry, read_bibtex
-from dlc_common.naming import name_from_entry
+from dlc_common.make.bibtex import find_entry, read_bibtex
+from dlc_common.make.naming import name_from_entry
 
 ROOT = Path(__file__).resolve().parents[1]
 DLC_BIB = ROOT.parent / "shared" / "data" / "DLC.bib"

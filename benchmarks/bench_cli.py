@@ -96,7 +96,7 @@ def main() -> None:
         f"dlc name (start to finish)        {name * 1000:7.1f} ms"
         f"   ({name / baseline:.2f} x baseline; goal < 50 ms)"
     )
-    for module in ("dlc_common.cli", "dlc_common.naming"):
+    for module in ("dlc_common.cli", "dlc_common.make.naming"):
         print(f"-X importtime {module:<20} {import_time_us(module) / 1000:7.2f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         minimal = bake_seconds(minimal_template(Path(tmp)))

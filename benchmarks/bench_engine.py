@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Benchmarks of the engine, printed as figures: ``nox -s bench`` (or python benchmarks/...).
 
-1. ``dlc_common.train.fit`` against plain ``keras.Model.fit`` on the same model and data,
+1. ``dlc_common.run.train.fit`` against plain ``keras.Model.fit`` on the same model and data,
    with few long epochs and with many short ones (goal: time ratio at most 1.05);
 2. ``dlc_common.data.pipeline`` against a naive tf.data pipeline on a map-heavy dataset;
 3. ``import dlc_common`` in a fresh interpreter (goal: under 50 ms, no TensorFlow).
@@ -25,7 +25,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 def import_time(repeats: int) -> None:
     """Median wall time of importing dlc_common (and its CLI modules) in fresh interpreters."""
-    for module in ("dlc_common", "dlc_common.cli", "dlc_common.app"):
+    for module in ("dlc_common", "dlc_common.cli", "dlc_common.run.app"):
         code = (
             f"import sys, time; t = time.perf_counter(); import {module}; "
             "print(time.perf_counter() - t, 'tensorflow' in sys.modules, 'numpy' in sys.modules)"
@@ -70,9 +70,9 @@ def fit_overhead(repeats: int) -> None:
     import keras
 
     from dlc_common.data import pipeline
-    from dlc_common.runtime import seed_everything
-    from dlc_common.synthetic import spirals
-    from dlc_common.train import fit
+    from dlc_common.data.synthetic import spirals
+    from dlc_common.run.runtime import seed_everything
+    from dlc_common.run.train import fit
 
     def build() -> keras.Model:
         model = keras.Sequential(

@@ -20,7 +20,7 @@ class UsageError(Exception):
 
 
 def _cmd_name(args: argparse.Namespace) -> int:
-    from dlc_common.naming import NamingError, name_from_entry, repo_name
+    from dlc_common.make.naming import NamingError, name_from_entry, repo_name
 
     if args.bibtex is None:
         if args.year is None:
@@ -31,7 +31,7 @@ def _cmd_name(args: argparse.Namespace) -> int:
             print(f"dlc name: {exc}", file=sys.stderr)
             return 1
         return 0
-    from dlc_common.bibtex import BibTeXError, find_entry, read_bibtex
+    from dlc_common.make.bibtex import BibTeXError, find_entry, read_bibtex
 
     try:
         if args.year is not None:
@@ -64,9 +64,9 @@ def _cmd_name(args: argparse.Namespace) -> int:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from dlc_common.bake import answers_from_entry, missing_identifier, new, parse_overrides
-    from dlc_common.bibtex import BibTeXError, find_entry, read_bibtex
-    from dlc_common.naming import NamingError, name_from_entry
+    from dlc_common.make.bake import answers_from_entry, missing_identifier, new, parse_overrides
+    from dlc_common.make.bibtex import BibTeXError, find_entry, read_bibtex
+    from dlc_common.make.naming import NamingError, name_from_entry
 
     if args.key and "=" in args.key:  # no KEY given: the first KEY=VALUE landed there
         args.answers.insert(0, args.key)

@@ -43,7 +43,7 @@ _ENGINE_DEFAULTS: dict[str, Any] = {
     "backup_seconds": 30.0,
 }
 _REQUIRED = ("seeds", "epochs")
-EXPERIMENTS = "experiments"  # [experiments.<id>] tables: read by dlc_common.experiments
+EXPERIMENTS = "experiments"  # [experiments.<id>] tables: read by dlc_common.run.experiments
 # Attributes of a task's Config, never keys: config.experiment and config.variant.
 RESERVED = ("experiment", "variant")
 

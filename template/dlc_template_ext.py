@@ -6,7 +6,7 @@ Cookiecutter renders every answer that arrives as a default, with ``--no-input``
 context (``key=value``, the API, ``cruft update``) as a Jinja template, in an environment that
 is not sandboxed: ``{{ 7*7 }}`` would become 49 and a BibTeX title could run Python. This
 extension makes such answers literal text, and computes everything derived from them with
-``dlc_common.answers``, the tested Python that also backs ``dlc new``.
+``dlc_common.make.answers``, the tested Python that also backs ``dlc new``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from jinja2.runtime import Context
 _TEMPLATE_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(_TEMPLATE_DIR.parent))
 
-from dlc_common import answers as _answers  # noqa: E402
+from dlc_common.make import answers as _answers  # noqa: E402
 
 # The template's questions and defaults, as cookiecutter.json writes them.
 _TEMPLATE = json.loads((_TEMPLATE_DIR / "cookiecutter.json").read_text("utf-8"))

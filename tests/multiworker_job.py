@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """One worker of a multi-worker test run: ``python multiworker_job.py OUT RUN_DIR EPOCHS``.
 
-Trains a small classifier on two-spirals data with ``dlc_common.train.fit`` and the strategy
-that ``dlc_common.runtime.make_strategy`` builds from this process's environment (TF_CONFIG,
+Trains a small classifier on two-spirals data with ``dlc_common.run.train.fit`` and the strategy
+that ``dlc_common.run.runtime.make_strategy`` builds from this process's environment (TF_CONFIG,
 or none: one device), then writes the final weights and history to OUT (an .npz file).
 As a replication's command does, it takes stop signals as requests from its first line on
 (printing "ready" once it does) and exits 75 when one stopped training before the end.
@@ -15,7 +15,7 @@ import json
 import os
 import sys
 
-from dlc_common import stop
+from dlc_common.run import stop
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -23,10 +23,10 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import keras
 import numpy as np
 
-from dlc_common import runtime
 from dlc_common.data import pipeline
-from dlc_common.synthetic import spirals, split
-from dlc_common.train import fit
+from dlc_common.data.synthetic import spirals, split
+from dlc_common.run import runtime
+from dlc_common.run.train import fit
 
 GLOBAL_BATCH = 32
 EXIT_STOPPED = 75

@@ -13,7 +13,7 @@ import pytest
 import tomllib
 import yaml
 
-from dlc_common.answers import (
+from dlc_common.make.answers import (
     AnswerError,
     check_package_name,
     default_identifier,
@@ -151,7 +151,7 @@ def test_the_example_identifier_is_offered_for_the_example_paper_only() -> None:
 
 @pytest.mark.parametrize("name", ["os", "sys", "json", "typing", "numpy", "keras", "dlc_common"])
 def test_a_package_may_not_shadow_what_it_imports(name: str) -> None:
-    from dlc_common.naming import NamingError
+    from dlc_common.make.naming import NamingError
 
     with pytest.raises(NamingError, match="would shadow the module"):
         check_package_name(name)

@@ -14,9 +14,9 @@ import pytest
 import tomllib
 import yaml
 
-from dlc_common.bake import answers_from_entry
-from dlc_common.bibtex import read_bibtex
-from dlc_common.naming import NamingError, name_from_entry
+from dlc_common.make.bake import answers_from_entry
+from dlc_common.make.bibtex import read_bibtex
+from dlc_common.make.naming import NamingError, name_from_entry
 from tests.bakery import ROOT, bake, isolated_env
 
 EXAMPLE_ID = "1412.7753"  # the template's example paper (Mikolov et al. 2015)
@@ -245,7 +245,7 @@ MARKER_TITLE = "Forged <!-- dlc:results:start --> table <!-- dlc:results:end -->
 
 
 def test_an_answer_cannot_forge_the_results_marker(tmp_path: Path) -> None:
-    from dlc_common.report import README_END, README_START, update_readme
+    from dlc_common.judge.report import README_END, README_START, update_readme
 
     answers = {
         "title": MARKER_TITLE,

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from dlc_common.bibtex import (
+from dlc_common.make.bibtex import (
     BibTeXError,
     BibTeXWarning,
     find_entry,
     parse_bibtex,
     read_bibtex,
 )
-from dlc_common.naming import name_from_entry
+from dlc_common.make.naming import name_from_entry
 
 
 def repeated_export(dlc_bib: Path, entries: int) -> str:

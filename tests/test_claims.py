@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from dlc_common.claims import (
+from dlc_common.judge.claims import (
     INCONCLUSIVE,
     NOT_JUDGED,
     NOT_REPRODUCED,

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from dlc_common.cluster import ClusterError, cluster_from_environment
+from dlc_common.run.cluster import ClusterError, cluster_from_environment
 
 
 def tf_config(cluster: dict, kind: str, index: int) -> dict[str, str]:

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import pytest
 
-from dlc_common.datasets import DatasetError, RemoteFile, cache_dir, fetch, register, sha256
+from dlc_common.data.datasets import DatasetError, RemoteFile, cache_dir, fetch, register, sha256
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB, so that a cut mid-body is really mid-body
 DIGEST = hashlib.sha256(PAYLOAD).hexdigest()

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from dlc_common.app import AppError, _distribution, _pick_run_dir
 from dlc_common.config import Config
+from dlc_common.run.app import AppError, _distribution, _pick_run_dir
 
 
 def strategy(replicas: int) -> SimpleNamespace:

@@ -24,10 +24,10 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from dlc_common import runtime  # noqa: E402
 from dlc_common.data import pipeline, set_epoch  # noqa: E402
-from dlc_common.synthetic import markov_sequences, spirals, split  # noqa: E402
-from dlc_common.train import fit, read_history  # noqa: E402
+from dlc_common.data.synthetic import markov_sequences, spirals, split  # noqa: E402
+from dlc_common.run import runtime  # noqa: E402
+from dlc_common.run.train import fit, read_history  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -238,8 +238,8 @@ def test_mirrored_strategy_on_two_cpu_devices(tmp_path: Path) -> None:
         tf.config.set_logical_device_configuration(
             cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
         from dlc_common.data import pipeline
-        from dlc_common.synthetic import spirals
-        from dlc_common.train import fit
+        from dlc_common.data.synthetic import spirals
+        from dlc_common.run.train import fit
         strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
         def build():
             model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
@@ -263,7 +263,7 @@ def test_mirrored_strategy_on_two_cpu_devices(tmp_path: Path) -> None:
 def test_a_damaged_backup_is_skipped_for_an_older_one_and_none_readable_is_a_clear_error(
     tmp_path: Path,
 ) -> None:
-    from dlc_common.train import BackupError
+    from dlc_common.run.train import BackupError
 
     x, y = spirals(64, seed=0)
     data = pipeline((x, y), batch_size=16, training=True)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dlc_common import report
-from dlc_common.environment import describe_environment, git_state
+from dlc_common.judge import report
+from dlc_common.run.environment import describe_environment, git_state
 
 
 def git(cwd: Path, *args: str) -> None:

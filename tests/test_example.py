@@ -85,10 +85,10 @@ def test_bad_answers_record_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_committed_report_is_the_engines_and_the_readme_shows_its_table() -> None:
-    from dlc_common.claims import judge, load_claims, per_seed, resolve
     from dlc_common.config import load_config
-    from dlc_common.experiments import plan
-    from dlc_common.report import results_table
+    from dlc_common.judge.claims import judge, load_claims, per_seed, resolve
+    from dlc_common.judge.report import results_table
+    from dlc_common.run.experiments import plan
 
     report = json.loads((EXAMPLE / "report" / "metrics.json").read_text(encoding="utf-8"))
     assert report["profile"] == "paper" and not report["changes"]

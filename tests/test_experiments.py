@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dlc_common.config import ConfigError, load_config
-from dlc_common.experiments import parse_only, plan, tasks
+from dlc_common.run.experiments import parse_only, plan, tasks
 
 PAPER = """
 seeds = 3

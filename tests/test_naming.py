@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from dlc_common.bibtex import parse_bibtex, read_bibtex
-from dlc_common.latex import fold_ascii, latex_to_unicode
-from dlc_common.naming import (
+from dlc_common.make.bibtex import parse_bibtex, read_bibtex
+from dlc_common.make.latex import fold_ascii, latex_to_unicode
+from dlc_common.make.naming import (
     NAME_PATTERN,
     NamingError,
     check_repo_name,

@@ -87,7 +87,7 @@ def project(tmp_path: Path) -> Path:
     (root / "README.md").write_text(README)
     (package / "__init__.py").write_text("")
     (package / "__main__.py").write_text(
-        "import sys\nfrom dlc_common.app import main\nsys.exit(main(package=__package__))\n"
+        "import sys\nfrom dlc_common.run.app import main\nsys.exit(main(package=__package__))\n"
     )
     (package / "experiment.py").write_text(textwrap.dedent(EXPERIMENT))
     return root

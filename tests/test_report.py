@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from dlc_common.claims import Claim, Claims, judge
-from dlc_common.experiments import Experiment, Variant
 from dlc_common.files import write_json, write_text
-from dlc_common.report import (
+from dlc_common.judge.claims import Claim, Claims, judge
+from dlc_common.judge.report import (
     README_END,
     README_START,
     curve_metric,
@@ -21,6 +20,7 @@ from dlc_common.report import (
     update_readme,
     write_report,
 )
+from dlc_common.run.experiments import Experiment, Variant
 
 CLAIM = Claim("acc", "test_accuracy", 0.9, 0.05, "higher", "Table 1", "Accuracy on X")
 MAIN = Experiment("main", "", "", "experiment", [0, 1, 2], [Variant("default", "default")], True)
@@ -126,7 +126,7 @@ def test_write_report(tmp_path: Path) -> None:
 
 
 def test_the_report_names_the_code_of_every_start_and_of_the_drawing() -> None:
-    from dlc_common.report import _provenance
+    from dlc_common.judge.report import _provenance
 
     clean = {"commit": "a" * 40, "dirty": False, "changed": [], "fingerprint": "f1"}
     edited = {"commit": "a" * 40, "dirty": True, "changed": ["src/m.py"], "fingerprint": "f2"}
@@ -144,7 +144,7 @@ def test_the_report_names_the_code_of_every_start_and_of_the_drawing() -> None:
 
 
 def test_numbers_read_as_a_person_writes_them() -> None:
-    from dlc_common.report import _num
+    from dlc_common.judge.report import _num
 
     assert [_num(33067.0), _num(1425.0), _num(0.951234), _num(1e-05), _num(None)] == [
         "33,067",
@@ -158,7 +158,7 @@ def test_numbers_read_as_a_person_writes_them() -> None:
 
 def _drawn(monkeypatch: pytest.MonkeyPatch, claim: Claim | None, series: str, tmp_path: Path):
     """The matplotlib axes that plot_claim drew, caught before they are closed."""
-    from dlc_common import report
+    from dlc_common.judge import report
 
     caught = []
 
@@ -373,7 +373,7 @@ def test_a_smoke_report_of_experiments_marks_every_claim_not_judged(tmp_path: Pa
 def test_the_variant_figure_draws_a_mean_and_a_band_per_variant(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from dlc_common import report
+    from dlc_common.judge import report
 
     caught = []
     monkeypatch.setattr(
@@ -403,7 +403,7 @@ def test_the_variant_figure_draws_a_mean_and_a_band_per_variant(
 
 
 def test_the_results_table_names_experiments_and_the_method_of_each_interval() -> None:
-    from dlc_common.stats import summarize
+    from dlc_common.judge.stats import summarize
 
     if not EXPERIMENT_CLAIMS:
         pytest.skip("the claims module has no experiment, variant or versus yet")

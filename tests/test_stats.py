@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from dlc_common.stats import (
+from dlc_common.judge.stats import (
     Estimate,
     beta_quantile,
     bootstrap_interval,

@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Stop requests (dlc_common.stop): a signal is recorded for the next safe point, never acted on."""
+"""Stop requests (dlc_common.run.stop): a signal is recorded for the next safe point."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 
-from dlc_common import stop
+from dlc_common.run import stop
 
 
 def test_a_signal_inside_catch_is_recorded_and_the_handlers_come_back() -> None:
@@ -46,7 +46,7 @@ def test_catching_wraps_a_function() -> None:
 def test_first_ctrl_c_asks_to_stop_and_the_second_ends_the_process_at_once() -> None:
     code = (
         "import os, signal, time\n"
-        "from dlc_common import stop\n"
+        "from dlc_common.run import stop\n"
         "with stop.catch():\n"
         "    os.kill(os.getpid(), signal.SIGINT)\n"
         "    print('requested', stop.requested(), flush=True)\n"
@@ -64,7 +64,7 @@ def test_first_ctrl_c_asks_to_stop_and_the_second_ends_the_process_at_once() -> 
 def test_once_exiting_further_stop_signals_are_ignored_even_after_catch() -> None:
     code = (
         "import os, signal, sys\n"
-        "from dlc_common import stop\n"
+        "from dlc_common.run import stop\n"
         "with stop.catch():\n"
         "    os.kill(os.getpid(), signal.SIGUSR1)\n"
         "    stop.ignore_further()\n"

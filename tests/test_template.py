@@ -15,7 +15,7 @@ import pytest
 import tomllib
 import yaml
 
-from dlc_common.answers import md_text
+from dlc_common.make.answers import md_text
 from tests.bakery import ROOT, bake, isolated_env, project_files
 
 HOSTILE_TITLE = (
@@ -353,7 +353,7 @@ def test_bibtex_markup_becomes_plain_text(tmp_path: Path) -> None:
 
 
 def test_answers_are_checked_in_python_not_jinja() -> None:
-    # One source of truth: the template's computed name comes from dlc_common.naming.
+    # One source of truth: the template's computed name comes from dlc_common.make.naming.
     config = json.loads((ROOT / "template" / "cookiecutter.json").read_text("utf-8"))
     computed = {k: v for k, v in config.items() if k.startswith("__") and k != "__prompts__"}
     assert computed == {

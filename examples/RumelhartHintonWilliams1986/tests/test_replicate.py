@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from dlc_common.claims import load_claims
 from dlc_common.config import Config, ConfigError
-from dlc_common.experiments import plan, tasks
+from dlc_common.judge.claims import load_claims
+from dlc_common.run.experiments import plan, tasks
 
 from rumelharthintonwilliams1986.experiment import EXPERIMENTS
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from dlc_common.config import Config
-from dlc_common.runtime import seed_everything
+from dlc_common.run.runtime import seed_everything
 
 from {{ dlc().package_name }} import experiment
 

@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The paper's two experiments, as dlc_common.app drives them: one seed, its final metrics.
+"""The paper's two experiments, as dlc_common.run.app drives them: one seed, its final metrics.
 
 configs/paper.toml declares them: ``symmetry`` (Experiment 1, Figure 1) and ``family``
 (Experiment 2, Figures 2-4), each one variant run over the seeds, each seed a task in
@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 from dlc_common.config import Config, ConfigError
-from dlc_common.experiments import DEFAULT_VARIANT
+from dlc_common.run.experiments import DEFAULT_VARIANT
 
 from . import family_trees, symmetry
 from .training import Phase

@@ -4,6 +4,6 @@
 
 import sys
 
-from dlc_common.app import main
+from dlc_common.run.app import main
 
 sys.exit(main(package=__package__ or __name__.rpartition(".")[0]))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import tensorflow as tf
 from dlc_common.config import Config
 from dlc_common.data import pipeline
-from dlc_common.synthetic import spirals, split
+from dlc_common.data.synthetic import spirals, split
 
 
 @dataclass
@@ -24,7 +24,7 @@ class Data:
 def load_data(config: Config, seed: int) -> Data:
     """Training, validation and test data; the training order is shuffled by ``seed``."""
     # The data themselves are fixed by data.seed, so that seeds vary only the training run.
-    # A real dataset: path = dlc_common.datasets.fetch(RemoteFile(name, url, sha256)).
+    # A real dataset: path = dlc_common.data.datasets.fetch(RemoteFile(name, url, sha256)).
     x, y = spirals(
         n=config["data.samples"],
         classes=config["data.classes"],

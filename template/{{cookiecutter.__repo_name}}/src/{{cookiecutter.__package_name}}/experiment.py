@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""One run of the replication, as dlc_common.app drives it: data, model, final metrics.
+"""One run of the replication, as dlc_common.run.app drives it: data, model, final metrics.
 
 The engine seeds everything, picks the distribution strategy and precision, trains with
 backup and restore, and judges claims.toml on the metrics that evaluate() returns.

@@ -5,7 +5,7 @@
 ``pipeline`` does: per-worker shard, preprocess, cache, seeded shuffle, parallel map, batch,
 prefetch. For data in memory the shuffle order of epoch ``e`` depends only on ``(seed, e)``,
 not on how many epochs this process has already iterated, so a run resumed at epoch ``e``
-sees exactly the batches an uninterrupted run sees. ``dlc_common.train.fit`` tells pipelines
+sees exactly the batches an uninterrupted run sees. ``dlc_common.run.train.fit`` tells pipelines
 the epoch; with plain ``keras.Model.fit`` each new pass over the data counts as the next epoch.
 
 Importing this module imports TensorFlow.
@@ -145,7 +145,7 @@ def _permuted(
 
     def one_epoch(_: tf.Tensor) -> tf.data.Dataset:
         # Runs once per pass, when the pass starts: passes take consecutive epochs, and
-        # dlc_common.train.fit sets the first one to the epoch a (resumed) fit starts at.
+        # dlc_common.run.train.fit sets the first one to the epoch a (resumed) fit starts at.
         epoch = tf.py_function(clock.take, [], tf.int64)
         key = tf.stack([tf.constant(seed, tf.int64), epoch])
         order = tf.random.experimental.stateless_shuffle(tf.range(size, dtype=tf.int64), key)

@@ -121,7 +121,7 @@ def describe_environment(
     if "tensorflow" in sys.modules:
         import tensorflow as tf
 
-        from dlc_common.runtime import devices
+        from dlc_common.run.runtime import devices
 
         build = dict(tf.sysconfig.get_build_info())
         record["tensorflow"] = {

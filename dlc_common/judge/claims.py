@@ -60,7 +60,7 @@ from pathlib import Path
 from typing import Any
 
 from dlc_common.config import ConfigError, read_toml
-from dlc_common.stats import (
+from dlc_common.judge.stats import (
     Estimate,
     Summary,
     bootstrap_interval,

@@ -4,7 +4,7 @@
 
 A replication's ``__main__.py`` is ``sys.exit(main(package=__package__))``. Its profiles
 may declare experiments and their variants (``[experiments.<id>]``, see
-``dlc_common.experiments``); a run is then every (experiment, variant, seed) task, each in
+``dlc_common.run.experiments``); a run is then every (experiment, variant, seed) task, each in
 ``<run_dir>/<experiment>/<variant>/seed-<n>``, and ``--only EXPERIMENT[/VARIANT]`` runs a part.
 Without experiments a run is its seeds, in ``<run_dir>/seed-<n>``. Each experiment's module
 (``<package>.experiment`` unless it names another) holds what is paper-specific; it gets the
@@ -53,12 +53,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from dlc_common import stop
 from dlc_common.config import Config, ConfigError, load_config, read_toml
-from dlc_common.datasets import DatasetError
-from dlc_common.experiments import DEFAULT_VARIANT, Experiment, Task, parse_only, plan
-from dlc_common.experiments import tasks as make_tasks
-from dlc_common.report import PlotsUnavailable
+from dlc_common.data.datasets import DatasetError
+from dlc_common.judge.report import PlotsUnavailable
+from dlc_common.run import stop
+from dlc_common.run.experiments import DEFAULT_VARIANT, Experiment, Task, parse_only, plan
+from dlc_common.run.experiments import tasks as make_tasks
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_ERROR", "EXIT_FAILED", "EXIT_OK", "EXIT_STOPPED", "main"]
 
@@ -232,10 +232,10 @@ def _train_tasks(ctx: dict[str, Any], claims: Any = None) -> Results:
     With ``claims`` and a judged profile, a claim whose metric the first task of its
     experiment and variant did not measure stops the run then (the task is kept).
     """
-    from dlc_common import runtime
-    from dlc_common.environment import describe_environment
     from dlc_common.files import write_json
-    from dlc_common.train import BACKUP_DIR, fit
+    from dlc_common.run import runtime
+    from dlc_common.run.environment import describe_environment
+    from dlc_common.run.train import BACKUP_DIR, fit
 
     config, run_dir, chief, root = ctx["config"], ctx["run_dir"], ctx["chief"], ctx["root"]
     todo: list[Task] = ctx["tasks"]
@@ -375,7 +375,7 @@ def _stop_between_tasks(strategy: Any, run_dir: Path, later: Sequence[Task], tas
     Every worker calls this at the end of every task it trained: under several workers the
     decision is a collective at that point, so they all stop after the same task.
     """
-    from dlc_common.train import agree_to_stop
+    from dlc_common.run.train import agree_to_stop
 
     signum = agree_to_stop(strategy)
     if signum and any(not (t.directory(run_dir) / "metrics.json").exists() for t in later):
@@ -468,7 +468,7 @@ def _figures(ctx: dict[str, Any], results: Results, out: Path) -> list[tuple[str
 
 def _distribution(config: Config, strategy: Any) -> dict[str, Any]:
     """How training is spread and the global batch split; a batch that does not divide fails."""
-    from dlc_common.cluster import cluster_from_environment
+    from dlc_common.run.cluster import cluster_from_environment
 
     replicas = int(strategy.num_replicas_in_sync)
     workers = cluster_from_environment().num_workers
@@ -504,7 +504,7 @@ def _save_model(model: Any, path: Path) -> None:
 
 
 def _histories(run_dir: Path, tasks: Sequence[Task]) -> dict[tuple[str, str], dict[int, Any]]:
-    from dlc_common.train import HISTORY_FILE, read_history
+    from dlc_common.run.train import HISTORY_FILE, read_history
 
     histories: dict[tuple[str, str], dict[int, Any]] = {}
     for task in tasks:
@@ -519,7 +519,7 @@ def _cmd_train(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
 
 
 def _print_summary(results: Results) -> None:
-    from dlc_common.stats import summarize
+    from dlc_common.judge.stats import summarize
 
     for (experiment, variant), metrics in results.items():
         prefix = "" if len(results) == 1 else f"{experiment}/{variant}: "
@@ -533,8 +533,8 @@ def _print_summary(results: Results) -> None:
 def _cmd_evaluate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     import keras
 
-    from dlc_common import runtime
     from dlc_common.files import write_json
+    from dlc_common.run import runtime
 
     run_dir = ctx["run_dir"]
     results: Results = {}
@@ -568,7 +568,7 @@ def _cmd_evaluate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
 
 def _claims(root: Path) -> Any:
     """The replication's claims; none registered is bad input (before any training)."""
-    from dlc_common.claims import load_claims
+    from dlc_common.judge.claims import load_claims
 
     claims = load_claims(root / "claims.toml")
     if not claims.claims:
@@ -607,7 +607,7 @@ def _unknown_metrics(
 
 def _claims_for(ctx: dict[str, Any]) -> Any:
     """claims.toml checked against the experiments: unknown ones fail before any training."""
-    from dlc_common.claims import resolve
+    from dlc_common.judge.claims import resolve
 
     claims = _claims(ctx["root"])
     experiments = ctx["experiments"]
@@ -641,7 +641,7 @@ def _part(claims: Any, tasks: Sequence[Task]) -> Any:
 
 
 def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
-    from dlc_common.report import require_matplotlib
+    from dlc_common.judge.report import require_matplotlib
 
     claims = _claims_for(ctx)
     if ctx["only"] is not None:
@@ -654,7 +654,7 @@ def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
 
 def _cmd_report(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     """Judge and report a finished run again, from its saved metrics, without training."""
-    from dlc_common.report import require_matplotlib
+    from dlc_common.judge.report import require_matplotlib
 
     config, run_dir = ctx["config"], ctx["run_dir"]
     claims = _claims_for(ctx)
@@ -705,7 +705,7 @@ def _publishes(
 
 
 def _verdicts(claims: Any, results: Results, histories: Any, judged: bool) -> list[Any]:
-    from dlc_common.claims import judge, per_seed
+    from dlc_common.judge.claims import judge, per_seed
 
     verdicts = []
     for claim in claims.claims:
@@ -721,10 +721,10 @@ def _verdicts(claims: Any, results: Results, histories: Any, judged: bool) -> li
 def _judge_and_report(
     args: argparse.Namespace, ctx: dict[str, Any], claims: Any, results: Results
 ) -> int:
-    from dlc_common.claims import INCONCLUSIVE, NOT_JUDGED, REPRODUCED
-    from dlc_common.environment import git_state
     from dlc_common.files import write_json
-    from dlc_common.report import results_table, update_readme, write_report
+    from dlc_common.judge.claims import INCONCLUSIVE, NOT_JUDGED, REPRODUCED
+    from dlc_common.judge.report import results_table, update_readme, write_report
+    from dlc_common.run.environment import git_state
 
     root, config, run_dir, todo = ctx["root"], ctx["config"], ctx["run_dir"], ctx["tasks"]
     lost = [t.label for t in todo if not (t.directory(run_dir) / "metrics.json").is_file()]
@@ -886,7 +886,7 @@ def _run_command(args: argparse.Namespace, prog: str, package: str) -> int:
     try:
         root = _find_root(args.root, package)
         config = load_config(root / "configs", args.profile, args.overrides)
-        from dlc_common.cluster import cluster_from_environment
+        from dlc_common.run.cluster import cluster_from_environment
 
         cluster = cluster_from_environment()
         chief = cluster.is_chief
@@ -949,7 +949,7 @@ _CANNOT_WRITE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQ
 
 def _crashed(prog: str, args: argparse.Namespace, exc: Exception) -> int:
     """A crash: its traceback, and a line that says it is not a verdict; exit EXIT_ERROR."""
-    train = sys.modules.get("dlc_common.train")  # not imported for this: it loads TensorFlow
+    train = sys.modules.get("dlc_common.run.train")  # not imported for this: it loads TensorFlow
     if train is not None and isinstance(exc, train.BackupError):
         print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -17,8 +17,8 @@ import tensorflow as tf
 
 # isort: on
 
-from dlc_common.cluster import Cluster, cluster_from_environment
 from dlc_common.config import PRECISIONS
+from dlc_common.run.cluster import Cluster, cluster_from_environment
 
 __all__ = [
     "devices",

@@ -46,10 +46,10 @@ import tensorflow as tf
 
 # isort: on
 
-from dlc_common import stop
-from dlc_common.cluster import cluster_from_environment
-from dlc_common.data import set_epoch
+from dlc_common.data.pipelines import set_epoch
 from dlc_common.files import write_text
+from dlc_common.run import stop
+from dlc_common.run.cluster import cluster_from_environment
 
 __all__ = [
     "STOP_SIGNALS",
@@ -257,7 +257,7 @@ class Backup(keras.callbacks.Callback):
 class StopOnSignal(keras.callbacks.Callback):
     """On SIGTERM, SIGUSR1 or Ctrl-C, finish the current epoch (so it is backed up) and stop.
 
-    The signal is only recorded (``dlc_common.stop``); the decision is taken at the end of an
+    The signal is only recorded (``dlc_common.run.stop``); the decision is taken at the end of an
     epoch. Under several workers the step loop sets ``collective`` and hands in ``agreed``, the
     request of any worker gathered at that same point by all of them, so they all stop after
     the same epoch: no worker decides on a flag that a signal set while the others trained.

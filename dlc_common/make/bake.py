@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dlc_common import __version__
-from dlc_common.bibtex import Entry
+from dlc_common.make.bibtex import Entry
 
 __all__ = [
     "DEFAULT_TEMPLATE",
@@ -64,7 +64,7 @@ def template_source(template_dir: Path) -> tuple[str, str | None]:
 
 def finish(project_dir: str | Path, answers: Mapping[str, Any], template_dir: str | Path) -> int:
     """Record the answers for cruft and make the first commit on branch main; exit status."""
-    from dlc_common.answers import derive
+    from dlc_common.make.answers import derive
 
     project = Path(project_dir)
     derived = derive(answers)
@@ -195,7 +195,7 @@ def answers_from_entry(entry: Entry) -> dict[str, str]:
     The identifier (arXiv id or DOI; a patent's number) and the url come from the entry alone,
     "" when it has none, so that the template's example paper is never cited instead.
     """
-    from dlc_common.naming import NamingError
+    from dlc_common.make.naming import NamingError
 
     fields = entry.fields
     answers: dict[str, str] = {"kind": "patent" if entry.type == "patent" else "paper"}
@@ -248,7 +248,7 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
                 f"{pair!r} is not key=value; write e.g. participant_name='Ada Lovelace'"
             )
         if key.startswith("_"):
-            from dlc_common.answers import not_settable
+            from dlc_common.make.answers import not_settable
 
             raise ValueError(f"{key}: {not_settable(key)}")
         overrides[key] = value
@@ -382,7 +382,7 @@ def new(
     template = template or os.environ.get("DLC_TEMPLATE") or DEFAULT_TEMPLATE
     if checkout is None and template == DEFAULT_TEMPLATE:
         checkout = f"v{__version__}"  # the template of this very library version
-    from dlc_common.answers import AnswerError, outside_problems, unwritable
+    from dlc_common.make.answers import AnswerError, outside_problems, unwritable
 
     if problem := unwritable(str(output_dir)):
         print(f"dlc new: --output-dir: {problem}", file=sys.stderr)
@@ -468,8 +468,8 @@ def ask_answers(
     A wrong answer is asked again with the reason; the derived repository name is shown, with
     the counter's meaning, before anything is written. None when the participant declines.
     """
-    from dlc_common.answers import AnswerError, default_identifier, derive, field_problem
-    from dlc_common.naming import NamingError, repo_name
+    from dlc_common.make.answers import AnswerError, default_identifier, derive, field_problem
+    from dlc_common.make.naming import NamingError, repo_name
 
     given = {key: value for key, value in given.items() if str(value).strip()}  # blank: ask
     prompts = questions.get("__prompts__", {})

@@ -14,10 +14,10 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, NamedTuple
 
-from dlc_common.latex import fold_ascii, latex_to_unicode
+from dlc_common.make.latex import fold_ascii, latex_to_unicode
 
 if TYPE_CHECKING:  # the naming rule must stay cheap to import
-    from dlc_common.bibtex import Entry
+    from dlc_common.make.bibtex import Entry
 
 __all__ = [
     "MAX_LENGTH",

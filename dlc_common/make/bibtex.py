@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from dlc_common.latex import latex_to_unicode
+from dlc_common.make.latex import latex_to_unicode
 
 __all__ = [
     "BibTeXError",

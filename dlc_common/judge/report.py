@@ -6,7 +6,7 @@ REPORT.md follows the ML Reproducibility Challenge report: scope, methodology, r
 versus replication), what was easy and difficult, communication with the authors. Its free
 text comes from the ``[report]`` table of claims.toml.
 
-A replication is a set of experiments (``dlc_common.experiments``), each a set of variants run
+A replication is a set of experiments (``dlc_common.run.experiments``), each a set of variants run
 over seeds; its results are (experiment id, variant id) → seed → final metrics. The report
 shows:
 
@@ -42,10 +42,10 @@ from pathlib import Path
 from typing import Any
 
 from dlc_common import __version__
-from dlc_common import claims as _claims
-from dlc_common.claims import NOT_JUDGED, Claim, Claims, Verdict
-from dlc_common.experiments import DEFAULT_EXPERIMENT, DEFAULT_VARIANT, Experiment, Variant
 from dlc_common.files import write_bytes, write_json, write_text
+from dlc_common.judge import claims as _claims
+from dlc_common.judge.claims import NOT_JUDGED, Claim, Claims, Verdict
+from dlc_common.run.experiments import DEFAULT_EXPERIMENT, DEFAULT_VARIANT, Experiment, Variant
 
 __all__ = [
     "README_END",

@@ -21,8 +21,8 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from dlc_common import __version__
-from dlc_common.latex import latex_to_unicode
-from dlc_common.naming import (
+from dlc_common.make.latex import latex_to_unicode
+from dlc_common.make.naming import (
     Author,
     NamingError,
     package_name,
