@@ -10,7 +10,9 @@ from types import SimpleNamespace
 import pytest
 
 from dlc_common.config import Config
-from dlc_common.run.app import AppError, _distribution, _pick_run_dir
+from dlc_common.run.exits import AppError
+from dlc_common.run.rundirs import _pick_run_dir
+from dlc_common.run.tasks import _distribution
 
 
 def strategy(replicas: int) -> SimpleNamespace:

@@ -1,0 +1,268 @@
+# SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The task loop: train and evaluate every (experiment, variant, seed) not done yet, with
+backups, stop signals between tasks, and each task's metrics saved as it finishes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from dlc_common import stop
+from dlc_common.config import Config
+from dlc_common.run.exits import (
+    EXIT_ERROR,
+    EXIT_STOPPED,
+    AppError,
+    _signal_name,
+)
+from dlc_common.run.experiments import Task
+from dlc_common.run.judging import (
+    _check_claims_after,
+)
+from dlc_common.run.rundirs import (
+    Results,
+    _check_task_configs,
+    _own_loop,
+    _read_json,
+    _read_metrics,
+    _task_record,
+)
+
+
+def _splits(data: Any) -> tuple[Any, Any, Any]:
+    def get(name: str) -> Any:
+        return data.get(name) if isinstance(data, dict) else getattr(data, name, None)
+
+    if get("train") is None:
+        raise AppError("experiment.load_data must return train, validation and test datasets")
+    return get("train"), get("validation"), get("test")
+
+
+def _evaluate(experiment: ModuleType, model: Any, data: Any, config: Config) -> dict[str, float]:
+    if hasattr(experiment, "evaluate"):
+        metrics = experiment.evaluate(model, data, config)
+    else:
+        test = _splits(data)[2]
+        if test is None:
+            raise AppError("experiment.load_data returned no test data; add it or define evaluate")
+        results = model.evaluate(test, return_dict=True, verbose=0)
+        metrics = {f"test_{k}": v for k, v in results.items()}
+    return {str(k): float(v) for k, v in metrics.items()}
+
+
+def _train_tasks(ctx: dict[str, Any], claims: Any = None) -> Results:
+    """Train and evaluate every task not done yet; returns the final metrics of every task.
+
+    With ``claims`` and a judged profile, a claim whose metric the first task of its
+    experiment and variant did not measure stops the run then (the task is kept).
+    """
+    from dlc_common.files import write_json
+    from dlc_common.run import runtime
+    from dlc_common.run.environment import describe_environment
+    from dlc_common.run.train import BACKUP_DIR, fit
+
+    config, run_dir, chief, root = ctx["config"], ctx["run_dir"], ctx["chief"], ctx["root"]
+    todo: list[Task] = ctx["tasks"]
+    _check_task_configs(run_dir, todo)
+    if config.deterministic:
+        runtime.enable_determinism()
+    precision = runtime.set_precision(config.precision)
+    strategy = runtime.make_strategy()
+    distribution = _distribution(config, strategy)
+    print(
+        "distribution: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in distribution.items()),
+        flush=True,
+    )
+    if chief:  # only the chief writes; the other workers read what it wrote
+        # Made only now, when the input has been accepted: a refusal leaves no directory.
+        run_dir.mkdir(parents=True, exist_ok=True)
+        environment = describe_environment(root, config.seeds)
+        environment.update(
+            precision=precision, strategy=distribution["strategy"], distribution=distribution
+        )
+        earlier = run_dir / "environment.json"
+        if earlier.exists():
+            # A resumed run: keep where and how the earlier starts ran, newest last.
+            before = _read_json(earlier)
+            environment["earlier_starts"] = [*before.pop("earlier_starts", []), before]
+        write_json(earlier, environment)
+        # In the profile's order: the experiments, their variants and a grid's axes are read
+        # back from it (by report and evaluate) in the order they were declared.
+        write_json(
+            run_dir / "config.json",
+            {"profile": config.profile, "values": config.values, "overrides": config.overrides},
+            sort_keys=False,
+        )
+    if len(todo) > len(config.seeds) or not todo[0].experiment.implicit:
+        print(f"{len(todo)} tasks (experiment/variant/seed) in {run_dir}", flush=True)
+    verbose = 1 if sys.stdout.isatty() else 2
+    results: Results = {}
+    for index, task in enumerate(todo):
+        task_dir, seed, task_config = task.directory(run_dir), task.seed, task.config
+        experiment = ctx["modules"][task.experiment.id]
+        done = task_dir / "metrics.json"
+        if done.exists():
+            results.setdefault(task.key, {})[seed] = _read_metrics(done, run_dir)
+            print(f"{task.label}: done earlier, metrics from {done}")
+            continue
+        runtime.seed_everything(seed)
+        if chief and not task.experiment.implicit:
+            task_dir.mkdir(parents=True, exist_ok=True)
+            write_json(task_dir / "task.json", _task_record(task), sort_keys=False)
+        if _own_loop(experiment):
+            print(f"{task.label}: experiment.run into {task_dir}", flush=True)
+            metrics = _run_own_loop(experiment, task, task_dir, chief, precision)
+            results.setdefault(task.key, {})[seed] = metrics
+            _check_claims_after(claims if config.judge else None, task, metrics)
+            _stop_between_tasks(strategy, run_dir, todo[index + 1 :], task)
+            continue
+        print(f"{task.label}: training {task_config.epochs} epochs into {task_dir}", flush=True)
+        data = experiment.load_data(task_config, seed)
+        train, validation, _ = _splits(data)
+        started = time.perf_counter()
+        result = fit(
+            lambda experiment=experiment, task_config=task_config: experiment.build_model(
+                task_config
+            ),
+            train,
+            epochs=task_config.epochs,
+            run_dir=task_dir,
+            validation_data=validation,
+            strategy=strategy,
+            backup_seconds=float(task_config.backup_seconds),
+            keep_backup=True,  # until metrics.json is written: a kill in evaluation costs no epoch
+            verbose=verbose,
+        )
+        if result.stopped_by_signal is not None and not result.completed:
+            stop.ignore_further()
+            raise AppError(
+                f"stopped by {_signal_name(result.stopped_by_signal)} after epoch "
+                f"{result.history[-1]['epoch'] if result.history else 0}; the backup is in "
+                f"{task_dir}; run the same command with --run-dir {run_dir} to resume",
+                EXIT_STOPPED,
+            )
+        if result.diverged:
+            raise AppError(
+                f"{task.label}: the loss became NaN (history in {task_dir / 'history.jsonl'}); "
+                "lower the learning rate or check the data",
+                EXIT_ERROR,
+            )
+        metrics = _evaluate(experiment, result.model, data, task_config)
+        if chief:
+            _save_model(result.model, task_dir / "model.keras")
+            write_json(
+                done,
+                {
+                    "seed": seed,
+                    "experiment": task.experiment.id,
+                    "variant": task.variant.id,
+                    "metrics": metrics,
+                    "epochs": task_config.epochs,
+                    "precision": precision,
+                    "seconds": round(time.perf_counter() - started, 2),
+                },
+            )
+        if chief:  # the other workers read the chief's backup and never remove it
+            shutil.rmtree(task_dir / BACKUP_DIR, ignore_errors=True)
+        results.setdefault(task.key, {})[seed] = metrics
+        shown = ", ".join(f"{k}={v:.4g}" for k, v in metrics.items())
+        print(f"{task.label}: {shown}", flush=True)
+        _check_claims_after(claims if config.judge else None, task, metrics)
+        _stop_between_tasks(strategy, run_dir, todo[index + 1 :], task)
+    return results
+
+
+def _stop_between_tasks(strategy: Any, run_dir: Path, later: Sequence[Task], task: Task) -> None:
+    """Exit 75 after ``task`` if any worker was asked to stop and tasks remain to be trained.
+
+    Every worker calls this at the end of every task it trained: under several workers the
+    decision is a collective at that point, so they all stop after the same task.
+    """
+    from dlc_common.run.train import agree_to_stop
+
+    signum = agree_to_stop(strategy)
+    if signum and any(not (t.directory(run_dir) / "metrics.json").exists() for t in later):
+        stop.ignore_further()
+        raise AppError(
+            f"stopped by {_signal_name(signum)} after {task.label} (its metrics are saved); "
+            f"run the same command with --run-dir {run_dir} to resume",
+            EXIT_STOPPED,
+        )
+
+
+def _run_own_loop(
+    experiment: ModuleType, task: Task, task_dir: Path, chief: bool, precision: str
+) -> dict[str, float]:
+    """One task of an experiment that trains itself: ``experiment.run``; saves metrics.json.
+
+    A stop signal (SIGTERM, SIGUSR1, Ctrl-C) lets the task finish and keep its metrics, then
+    stops with EXIT_STOPPED: the same command resumes at the next task.
+    """
+    from dlc_common.files import write_json
+
+    task_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    raw = experiment.run(task.config, task.seed, task_dir)  # a stop signal is recorded meanwhile
+    if not isinstance(raw, dict):
+        raise AppError(f"experiment.run must return {{metric: float}}, not {type(raw).__name__}")
+    metrics = {str(k): float(v) for k, v in raw.items()}
+    if chief:
+        write_json(
+            task_dir / "metrics.json",
+            {
+                "seed": task.seed,
+                "experiment": task.experiment.id,
+                "variant": task.variant.id,
+                "metrics": metrics,
+                "epochs": task.config.epochs,
+                "precision": precision,
+                "seconds": round(time.perf_counter() - started, 2),
+            },
+        )
+    shown = ", ".join(f"{k}={v:.4g}" for k, v in metrics.items())
+    print(f"{task.label}: {shown}", flush=True)
+    return metrics
+
+
+def _distribution(config: Config, strategy: Any) -> dict[str, Any]:
+    """How training is spread and the global batch split; a batch that does not divide fails."""
+    from dlc_common.run.cluster import cluster_from_environment
+
+    replicas = int(strategy.num_replicas_in_sync)
+    workers = cluster_from_environment().num_workers
+    # MultiWorkerMirroredStrategy is a subclass named CollectiveAllReduceStrategy.
+    name = type(strategy).__name__
+    name = {"CollectiveAllReduceStrategy": "MultiWorkerMirroredStrategy"}.get(name, name)
+    record: dict[str, Any] = {
+        "strategy": name,
+        "workers": workers,
+        "replicas": replicas,
+    }
+    batch = config.values.get("batch_size")
+    if isinstance(batch, int):
+        if batch % replicas:
+            below, above = batch - batch % replicas, batch - batch % replicas + replicas
+            nearest = f"{below} or {above}" if below else str(above)
+            raise AppError(
+                f"batch_size: {batch}, the global batch, does not divide among {replicas} "
+                f"replicas ({workers} worker(s), {replicas // max(workers, 1)} device(s) each); "
+                f"set batch_size to a multiple of {replicas} ({nearest}, and "
+                "learning_rate to match if the paper's batch changes), or use a number of "
+                f"GPUs that divides {batch}"
+            )
+        record.update(global_batch=batch, per_replica_batch=batch // replicas)
+    return record
+
+
+def _save_model(model: Any, path: Path) -> None:
+    # Keras insists on the .keras suffix; write beside the target, then rename atomically.
+    tmp = path.with_name(f".{path.stem}.tmp.keras")
+    model.save(tmp)
+    os.replace(tmp, path)
