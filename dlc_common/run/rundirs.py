@@ -150,7 +150,7 @@ def _seconds(run_dir: Path, tasks: Sequence[Task]) -> float:
 
 
 def _histories(run_dir: Path, tasks: Sequence[Task]) -> dict[tuple[str, str], dict[int, Any]]:
-    from dlc_common.run.train import HISTORY_FILE, read_history
+    from dlc_common.run.callbacks import HISTORY_FILE, read_history
 
     histories: dict[tuple[str, str], dict[int, Any]] = {}
     for task in tasks:

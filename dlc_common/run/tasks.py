@@ -65,8 +65,9 @@ def _train_tasks(ctx: dict[str, Any], claims: Any = None) -> Results:
     """
     from dlc_common.files import write_json
     from dlc_common.run import runtime
+    from dlc_common.run.callbacks import BACKUP_DIR
     from dlc_common.run.environment import describe_environment
-    from dlc_common.run.train import BACKUP_DIR, fit
+    from dlc_common.run.train import fit
 
     config, run_dir, chief, root = ctx["config"], ctx["run_dir"], ctx["chief"], ctx["root"]
     todo: list[Task] = ctx["tasks"]
@@ -185,7 +186,7 @@ def _stop_between_tasks(strategy: Any, run_dir: Path, later: Sequence[Task], tas
     Every worker calls this at the end of every task it trained: under several workers the
     decision is a collective at that point, so they all stop after the same task.
     """
-    from dlc_common.run.train import agree_to_stop
+    from dlc_common.run.steploop import agree_to_stop
 
     signum = agree_to_stop(strategy)
     if signum and any(not (t.directory(run_dir) / "metrics.json").exists() for t in later):
