@@ -302,6 +302,9 @@ def test_a_report_of_two_experiments_is_shaped_like_the_papers_tables(tmp_path: 
     text, out = _report(tmp_path, "report")
     assert "### lengths: Table 2 — Accuracy against sequence length" in text
     assert "### ablation: Figure 3\n" in text
+    # What each variant changes, under the hyperparameters: not the raw [experiments] tables.
+    assert "- **lengths** (Table 2), 3 seeds (0 to 2):" in text
+    assert "  - length 10: `length=10`\n  - length 100: no change\n" in text
     # An experiment without claims shows its metrics, a row per variant.
     assert "| Variant | loss |\n| --- | --- |\n| default | 0.6 ± 0.14 (n=2) |" in text
     assert "Runs:\nlengths: 2 variants × 3 seeds; ablation: 1 variant × 2 seeds (8 runs)." in text

@@ -989,6 +989,31 @@ def _same_sample(a: Claim, b: Claim) -> bool:
     return a.metric == b.metric and getattr(a, "criterion", None) == getattr(b, "criterion", None)
 
 
+def _hyperparameters(
+    config: Mapping[str, Any], experiments: Sequence[Experiment], implicit: bool
+) -> str:
+    """The profile's values as a table, then what each experiment and variant changes."""
+    rows = [
+        f"| `{k}` | `{v!r}` |"
+        for k, v in sorted(config.items())
+        if not k.startswith("experiments.")
+    ]
+    lines = ["| key | value |", "| --- | --- |", *rows]
+    if implicit:
+        return "\n".join(lines)
+    lines += ["", "Each experiment's variants change these values (and run on its seeds):", ""]
+    for experiment in experiments:
+        seeds = experiment.seeds
+        shown = f"{len(seeds)} seeds ({seeds[0]} to {seeds[-1]})" if seeds else "no seeds"
+        if seeds and seeds != list(range(seeds[0], seeds[-1] + 1)):
+            shown = f"{len(seeds)} seeds {seeds}"
+        lines.append(f"- **{experiment.id}** ({experiment.where or 'no where given'}), {shown}:")
+        for variant in experiment.variants:
+            values = ", ".join(f"`{k}={v!r}`" for k, v in variant.values.items()) or "no change"
+            lines.append(f"  - {variant.label}: {values}")
+    return "\n".join(lines)
+
+
 def write_report(
     out_dir: str | Path,
     *,
@@ -1050,7 +1075,7 @@ def write_report(
         f"- **{c.id}** ({c.where}): {c.description or c.target} — `{c.target}`"
         for c in claims.claims
     )
-    config_rows = "\n".join(f"| `{k}` | `{v!r}` |" for k, v in sorted(config.items()))
+    config_rows = _hyperparameters(config, experiments, implicit)
     results_parts = [
         results_table(verdicts, profile, changes, experiments),
         "\n".join(f"- **{v.claim.id}**: {v.status} — {v.reason}" for v in verdicts),
@@ -1134,8 +1159,6 @@ training in total.
 
 ## Hyperparameters (profile `{profile}`)
 
-| key | value |
-| --- | --- |
 {config_rows}
 
 ## Environment
