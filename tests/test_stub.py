@@ -598,6 +598,27 @@ def test_a_grid_stopped_midway_resumes_to_the_same_verdicts_and_report(
     assert process.returncode == 75, stderr[-3000:]
     assert 5 <= _finished(stopped) < 12 and not (stopped / "verdicts.json").exists()
 
+    # status reads where every task stands from the run directory, without TensorFlow.
+    code = (
+        "import sys, runpy\n"
+        f"sys.argv = ['{PACKAGE}', 'status', '--run-dir', {str(stopped)!r}]\n"
+        "try:\n"
+        f"    runpy.run_module('{PACKAGE}', run_name='__main__')\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "print('tensorflow imported' if 'tensorflow' in sys.modules else 'no tensorflow')\n"
+    )
+    status = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, env=_env(project), capture_output=True, text=True
+    )
+    assert status.returncode == 0, status.stderr[-3000:]
+    lines = status.stdout.strip().splitlines()
+    assert lines[0] == f"run {stopped}: 12 task(s)" and lines[-1] == "no tensorflow"
+    assert "  depth/one-layer/seed-0: done, in " in status.stdout
+    done = sum(": done, in " in line for line in lines)
+    assert done == _finished(stopped) and f"{done} done" in lines[-2]
+    assert "not started" in lines[-2] or "stopped" in lines[-2]
+
     resumed = run(project, "replicate", "--profile", "grid", "--run-dir", str(stopped))
     assert resumed.returncode == whole.returncode, resumed.stderr[-3000:]
     assert "done earlier" in resumed.stdout and _finished(stopped) == 12

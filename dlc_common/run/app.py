@@ -45,6 +45,7 @@ import argparse
 import errno
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from dlc_common import stop
@@ -59,7 +60,7 @@ from dlc_common.run.exits import (
     EXIT_STOPPED,
     AppError,
 )
-from dlc_common.run.experiments import parse_only, plan
+from dlc_common.run.experiments import Task, parse_only, plan
 from dlc_common.run.experiments import tasks as make_tasks
 from dlc_common.run.judging import (
     _claims_for,
@@ -76,6 +77,7 @@ from dlc_common.run.rundirs import (
     _pick_run_dir,
     _read_json,
     _read_metrics,
+    task_state,
 )
 from dlc_common.run.tasks import (
     _evaluate,
@@ -176,6 +178,18 @@ def _cmd_report(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     return _judge_and_report(args, ctx, claims, results)
 
 
+def _cmd_status(run_dir: Path, tasks: Sequence[Task]) -> int:
+    """Print where every task of the run stands, then a count per state."""
+    counts: dict[str, int] = {}
+    print(f"run {run_dir}: {len(tasks)} task(s)")
+    for task in tasks:
+        state, detail = task_state(run_dir, task)
+        counts[state] = counts.get(state, 0) + 1
+        print(f"  {task.label}: {state}" + (f", {detail}" if detail else ""))
+    print(", ".join(f"{n} {state}" for state, n in counts.items()))
+    return EXIT_OK
+
+
 def build_parser(prog: str) -> argparse.ArgumentParser:
     """The argument parser of a replication package's command line."""
     parser = argparse.ArgumentParser(
@@ -191,11 +205,15 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "evaluate": "evaluate the trained models of a run again",
         "replicate": "train, judge each claim, write the report (exit 1 if not reproduced)",
         "report": "judge and report a finished run again, without training (--run-dir RUN)",
+        "status": "where every task of a run stands: done, stopped, started or not started",
     }
     for name, text in helps.items():
         command = commands.add_parser(name, help=text, description=text)
         command.add_argument("--profile", default="smoke", help="configs/PROFILE.toml (smoke)")
-        command.add_argument("--run-dir", help="the run directory (resumed if it exists)")
+        command.add_argument(
+            "--run-dir",
+            help="the run directory (resumed if it exists; status: the latest run of the profile)",
+        )
         command.add_argument("--root", help="the repository root (default: found)")
         if name in ("train", "replicate"):
             command.add_argument(
@@ -215,9 +233,10 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
                 help="paper profile with overrides: still write report/ and the README table, "
                 "showing the overrides (without them a paper run always publishes)",
             )
-        command.add_argument(
-            "overrides", nargs="*", metavar="KEY=VALUE", help="change a config value"
-        )
+        if name != "status":
+            command.add_argument(
+                "overrides", nargs="*", metavar="KEY=VALUE", help="change a config value"
+            )
     return parser
 
 
@@ -225,7 +244,7 @@ def main(argv: Sequence[str] | None = None, *, package: str) -> int:
     """Run a replication package's command line; returns the exit status."""
     prog = package.rsplit(".", 1)[0]
     args = build_parser(prog).parse_args(argv)
-    if args.command in ("evaluate", "report"):  # no training to stop
+    if args.command in ("evaluate", "report", "status"):  # no training to stop
         return _run_command(args, prog, package)
     # From here on SIGTERM, SIGUSR1 and Ctrl-C only ask the run to stop at its next safe point
     # (the end of an epoch or seed, agreed by every worker): also during start-up.
@@ -236,22 +255,25 @@ def main(argv: Sequence[str] | None = None, *, package: str) -> int:
 def _run_command(args: argparse.Namespace, prog: str, package: str) -> int:
     try:
         root = _find_root(args.root, package)
-        config = load_config(root / "configs", args.profile, args.overrides)
+        overrides = getattr(args, "overrides", [])
+        config = load_config(root / "configs", args.profile, overrides)
         from dlc_common.run.cluster import cluster_from_environment
 
         cluster = cluster_from_environment()
         chief = cluster.is_chief
         run_dir = _pick_run_dir(args, root, config, cluster.multi_worker)
-        if args.command in ("evaluate", "report"):
+        if args.command in ("evaluate", "report", "status"):
             if not (run_dir / "config.json").is_file():
                 raise AppError(f"{run_dir}: no run there (no config.json); give --run-dir RUN")
             # Evaluate a run with the settings it was trained with (plus any given now).
             saved = _read_json(run_dir / "config.json")
             config = Config(
                 saved["profile"], saved["values"], dict(saved.get("overrides") or {})
-            ).override(args.overrides)
+            ).override(overrides)
         else:
             _check_same_config(run_dir, config)
+        if args.command == "status":  # reads the run directory only: no experiment imported
+            return _cmd_status(run_dir, make_tasks(config, plan(config)))
         import dlc_common.quiet  # noqa: F401  (before the experiment imports TensorFlow)
 
         experiments = plan(config)

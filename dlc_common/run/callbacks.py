@@ -45,12 +45,6 @@ from dlc_common.run import stop
 STOP_SIGNALS = stop.STOP_SIGNALS
 
 
-HISTORY_FILE = "history.jsonl"
-
-
-BACKUP_DIR = "backup"
-
-
 def read_history(path: str | Path) -> list[dict[str, Any]]:
     """The epochs recorded in a history file (JSON lines), in order; empty if none."""
     path = Path(path)

@@ -22,6 +22,10 @@ from dlc_common.run.exits import (
 )
 from dlc_common.run.experiments import Experiment, Task
 
+HISTORY_FILE = "history.jsonl"  # a task's metric history, one JSON line per epoch
+BACKUP_DIR = "backup"  # a task's backups, one epoch-NNNNNN directory each
+METRICS_FILE = "metrics.json"  # a task's final metrics: the task is done
+
 
 def _find_root(explicit: str | None, package: str) -> Path:
     if explicit:
@@ -54,7 +58,7 @@ def _pick_run_dir(args: argparse.Namespace, root: Path, config: Config, multi: b
         # Every worker must see the chief's run directory (to skip the same finished seeds),
         # and a time stamp would differ between them.
         raise AppError("a multi-worker run needs --run-dir DIR, the same on every worker")
-    if getattr(args, "resume", False) or args.command == "evaluate":
+    if getattr(args, "resume", False) or args.command in ("evaluate", "status"):
         existing = sorted(p for p in runs.glob("*") if (p / "config.json").exists())
         if not existing:
             raise AppError(f"no run of profile {config.profile!r} in {runs}; train one first")
@@ -150,7 +154,7 @@ def _seconds(run_dir: Path, tasks: Sequence[Task]) -> float:
 
 
 def _histories(run_dir: Path, tasks: Sequence[Task]) -> dict[tuple[str, str], dict[int, Any]]:
-    from dlc_common.run.callbacks import HISTORY_FILE, read_history
+    from dlc_common.run.callbacks import read_history
 
     histories: dict[tuple[str, str], dict[int, Any]] = {}
     for task in tasks:
@@ -183,3 +187,30 @@ def _modules(package: str, experiments: Sequence[Experiment]) -> dict[str, Modul
                 raise AppError(f"{name} must define {needed}(config, ...) or run(config, ...)")
         modules[experiment.id] = module
     return modules
+
+
+def task_state(run_dir: Path, task: Task) -> tuple[str, str]:
+    """Where a task stands, read from its directory: (state, detail), without TensorFlow.
+
+    ``done`` (its metrics are saved), ``stopped`` (a backup to resume from), ``started``
+    (a history but no backup: running now, or killed before its first backup), ``not started``.
+    """
+    directory = task.directory(run_dir)
+    done = directory / METRICS_FILE
+    if done.is_file():
+        try:
+            record = json.loads(done.read_text(encoding="utf-8"))
+            return "done", f"in {float(record.get('seconds', 0.0)):.1f} s"
+        except (OSError, ValueError, TypeError, AttributeError):
+            return "damaged", f"{done} cannot be read: remove it to train the task again"
+    epochs = 0
+    if (directory / HISTORY_FILE).is_file():
+        text = (directory / HISTORY_FILE).read_text(encoding="utf-8", errors="replace")
+        epochs = sum(1 for line in text.splitlines() if line.strip())
+    backups = sorted((directory / BACKUP_DIR).glob("epoch-*")) if directory.is_dir() else []
+    if backups:
+        epoch = backups[-1].name.removeprefix("epoch-").lstrip("0") or "0"
+        return "stopped", f"backup of epoch {epoch} ({epochs} epochs recorded): resumes there"
+    if epochs or (directory.is_dir() and any(directory.iterdir())):
+        return "started", f"{epochs} epochs recorded, no backup: running now, or killed early"
+    return "not started", ""

@@ -65,8 +65,8 @@ def _train_tasks(ctx: dict[str, Any], claims: Any = None) -> Results:
     """
     from dlc_common.files import write_json
     from dlc_common.run import runtime
-    from dlc_common.run.callbacks import BACKUP_DIR
     from dlc_common.run.environment import describe_environment
+    from dlc_common.run.rundirs import BACKUP_DIR
     from dlc_common.run.train import fit
 
     config, run_dir, chief, root = ctx["config"], ctx["run_dir"], ctx["chief"], ctx["root"]

@@ -33,8 +33,6 @@ import tensorflow as tf
 
 from dlc_common.run import stop
 from dlc_common.run.callbacks import (
-    BACKUP_DIR,
-    HISTORY_FILE,
     STOP_SIGNALS,
     Backup,
     BackupError,
@@ -46,6 +44,7 @@ from dlc_common.run.callbacks import (
     restore_backup,
 )
 from dlc_common.run.cluster import cluster_from_environment
+from dlc_common.run.rundirs import BACKUP_DIR, HISTORY_FILE
 from dlc_common.run.steploop import (
     StepLoop,
     _agree_on_initial_epoch,
