@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 from pathlib import Path
 
 from dlc_common.config import Config
@@ -32,3 +35,8 @@ def test_every_state_of_a_task_is_read_from_its_directory(tmp_path: Path) -> Non
     assert task_state(tmp_path, damaged)[0] == "damaged"
     assert "remove it to train the task again" in task_state(tmp_path, damaged)[1]
     assert task_state(tmp_path, fresh) == ("not started", "")
+    # Claimed by a live process (the tests' parent): running, and by whom.
+    claim = {"host": socket.gethostname(), "pid": os.getppid(), "since": "now"}
+    (tmp_path / "seed-2" / "claim.json").write_text(json.dumps(claim))
+    state, detail = task_state(tmp_path, started)
+    assert state == "running" and detail.startswith(f"by {socket.gethostname()}:{os.getppid()}")

@@ -667,3 +667,57 @@ def test_a_grid_stopped_midway_resumes_to_the_same_verdicts_and_report(
         "width/hidden_units=5",
     )
     assert bad.returncode == 2 and "did you mean 'hidden_units=4'?" in bad.stderr
+
+
+def test_jobs_2_gives_the_sequential_numbers_and_a_killed_worker_is_recovered(
+    project: Path, tmp_path: Path
+) -> None:
+    # The smoke profile, judged: 2 variants x 2 seeds, deterministic.
+    judged = ["--profile", "smoke", "judge=true"]
+    one, two = tmp_path / "one", tmp_path / "two"
+    sequential = run(project, "replicate", *judged, "--run-dir", str(one))
+    assert sequential.returncode in (0, 1), sequential.stderr[-3000:]
+    parallel = run(project, "replicate", *judged, "--run-dir", str(two), "--jobs", "2")
+    assert parallel.returncode == sequential.returncode, parallel.stderr[-3000:]
+    assert "2 worker processes (1 CPU thread(s) each) on 4 task(s) left of 4" in parallel.stdout
+    assert "[4/4 done, " in parallel.stdout and "Epoch 1/3" not in parallel.stdout
+    assert sorted(p.name for p in (two / "workers").iterdir()) == ["worker-0.log", "worker-1.log"]
+    csv = [(d / "report" / "seeds.csv").read_text() for d in (one, two)]
+    assert csv[0] == csv[1] and csv[0].count("\n") == 5  # parallelism never changes a number
+    verdicts = [json.loads((d / "verdicts.json").read_text()) for d in (one, two)]
+    assert verdicts[0] == verdicts[1]
+    assert not list(two.glob("depth/*/seed-*/claim.json"))  # every claim released
+
+    # SIGKILL one worker in the middle of its task: the others finish theirs, the run fails
+    # (exit 3, naming the worker's log), and the same command finishes it from the backup.
+    slow = ["--profile", "smoke", "epochs=12", "data.samples=2000", "backup_seconds=0"]
+    straight, killed = tmp_path / "straight", tmp_path / "killed"
+    reference = run(project, "train", *slow, "--run-dir", str(straight))
+    assert reference.returncode == 0, reference.stderr[-3000:]
+    process = subprocess.Popen(
+        [sys.executable, "-m", PACKAGE, "train", *slow, "--run-dir", str(killed), "--jobs", "2"],
+        cwd=project,
+        env=_env(project),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline, victim = time.monotonic() + 300, None
+    while victim is None and time.monotonic() < deadline and process.poll() is None:
+        for history in killed.glob("depth/*/seed-*/history.jsonl"):
+            claim = history.parent / "claim.json"
+            if len(history.read_text().splitlines()) >= 3 and claim.exists():
+                victim = json.loads(claim.read_text())["pid"]
+                os.kill(victim, signal.SIGKILL)
+                break
+        time.sleep(0.05)
+    assert victim is not None, "no worker reached its third epoch"
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 3, stderr[-3000:]
+    assert "failed (exit status -9); the end of" in stderr and "worker-" in stderr
+    resumed = run(project, "train", *slow, "--run-dir", str(killed), "--jobs", "2")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    for task in straight.glob("depth/*/seed-*"):
+        again = killed / task.relative_to(straight)
+        metrics = [json.loads((d / "metrics.json").read_text())["metrics"] for d in (task, again)]
+        assert metrics[0] == metrics[1], task

@@ -28,6 +28,10 @@ not needed, and ``evaluate`` is not available as a command):
   which the report embeds under "Figures". For a declared experiment it is called with
   ``run_dir/<experiment>`` and ``{variant: {seed: metrics}}``.
 
+``--jobs N`` trains the tasks in N worker processes (``parallel``), each claiming a task
+before training it (``claiming``): two processes never train the same task, and a task whose
+owner died is taken over. ``status`` prints where every task stands.
+
 This module is the command line; beside it, by role: ``rundirs`` (the repository, run
 directories, saved configs and metrics, the experiment modules), ``tasks`` (the task loop),
 ``judging`` (claims checked before training, verdicts, report, README) and ``exits``.
@@ -68,9 +72,11 @@ from dlc_common.run.judging import (
     _part,
     _publishes,
 )
+from dlc_common.run.parallel import resolve_jobs, run_workers
 from dlc_common.run.rundirs import (
     Results,
     _check_same_config,
+    _check_task_configs,
     _find_root,
     _modules,
     _own_loop,
@@ -82,6 +88,7 @@ from dlc_common.run.rundirs import (
 from dlc_common.run.tasks import (
     _evaluate,
     _train_tasks,
+    record_start,
 )
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_ERROR", "EXIT_FAILED", "EXIT_OK", "EXIT_STOPPED", "main"]
@@ -156,9 +163,14 @@ def _cmd_report(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     """Judge and report a finished run again, from its saved metrics, without training."""
     from dlc_common.judge.report import require_matplotlib
 
-    config, run_dir = ctx["config"], ctx["run_dir"]
     claims = _claims_for(ctx)
     require_matplotlib()
+    return _judge_and_report(args, ctx, claims, _load_results(ctx))
+
+
+def _load_results(ctx: dict[str, Any]) -> Results:
+    """The saved metrics of every task; a task without them is an error naming how to finish."""
+    config, run_dir = ctx["config"], ctx["run_dir"]
     results: Results = {}
     missing = []
     for task in ctx["tasks"]:
@@ -175,6 +187,35 @@ def _cmd_report(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
             f"{run_dir}: the run is not finished: no metrics.json for {shown}; finish it "
             f"with replicate --profile {config.profile} --run-dir {run_dir}"
         )
+    return results
+
+
+def _cmd_parallel(args: argparse.Namespace, ctx: dict[str, Any], jobs: int, package: str) -> int:
+    """train or replicate with --jobs N: N worker processes train, this one judges."""
+    from dlc_common.judge.report import require_matplotlib
+
+    config, run_dir = ctx["config"], ctx["run_dir"]
+    claims = None
+    if args.command == "replicate":  # refusals before any training, as without --jobs
+        claims = _claims_for(ctx)
+        if ctx["only"] is not None:
+            claims = _part(claims, ctx["tasks"])
+        require_matplotlib()
+        _publishes(config, args, {}, ctx["only"])
+    _check_task_configs(run_dir, ctx["tasks"])
+    distribution = {"strategy": f"{jobs} worker processes", "workers": 1, "jobs": jobs}
+    record_start(ctx, config.precision, distribution)
+    command = [sys.executable, "-m", package, "train", "--profile", config.profile]
+    command += ["--run-dir", str(run_dir), "--root", str(ctx["root"]), "--worker"]
+    for part in args.only or ():
+        command += ["--only", part]
+    status = run_workers([*command, *args.overrides], run_dir, ctx["tasks"], jobs)
+    if status != EXIT_OK:
+        return status
+    results = _load_results(ctx)
+    if claims is None:
+        _print_summary(results)
+        return EXIT_OK
     return _judge_and_report(args, ctx, claims, results)
 
 
@@ -219,6 +260,14 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
             command.add_argument(
                 "--resume", action="store_true", help="continue the latest run of the profile"
             )
+            command.add_argument(
+                "--jobs",
+                default="1",
+                metavar="N",
+                help="train up to N tasks at once, each in its own process (one GPU each, or "
+                "a share of the CPU cores); auto: one per GPU, else one per core (default 1)",
+            )
+            command.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
             command.add_argument(
                 "--only",
                 action="append",
@@ -290,6 +339,16 @@ def _run_command(args: argparse.Namespace, prog: str, package: str) -> int:
             "package": prog,
         }
         print(f"{args.command} --profile {config.profile}: run directory {run_dir}", flush=True)
+        if args.command in ("train", "replicate"):
+            jobs = resolve_jobs(args.jobs)
+            ctx["worker"] = args.worker
+            if jobs > 1 and not args.worker:
+                if cluster.multi_worker:
+                    raise AppError(
+                        "--jobs: a multi-worker run trains each task on all its workers "
+                        "together; run --jobs 1, or submit the tasks as separate jobs"
+                    )
+                return _cmd_parallel(args, ctx, jobs, package)
         handler = {
             "train": _cmd_train,
             "evaluate": _cmd_evaluate,

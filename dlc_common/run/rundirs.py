@@ -192,8 +192,9 @@ def _modules(package: str, experiments: Sequence[Experiment]) -> dict[str, Modul
 def task_state(run_dir: Path, task: Task) -> tuple[str, str]:
     """Where a task stands, read from its directory: (state, detail), without TensorFlow.
 
-    ``done`` (its metrics are saved), ``stopped`` (a backup to resume from), ``started``
-    (a history but no backup: running now, or killed before its first backup), ``not started``.
+    ``done`` (its metrics are saved), ``running`` (claimed by a live process: which),
+    ``stopped`` (a backup to resume from), ``started`` (a history but neither a claim nor a
+    backup: killed before its first backup), ``not started``.
     """
     directory = task.directory(run_dir)
     done = directory / METRICS_FILE
@@ -208,9 +209,14 @@ def task_state(run_dir: Path, task: Task) -> tuple[str, str]:
         text = (directory / HISTORY_FILE).read_text(encoding="utf-8", errors="replace")
         epochs = sum(1 for line in text.splitlines() if line.strip())
     backups = sorted((directory / BACKUP_DIR).glob("epoch-*")) if directory.is_dir() else []
+    from dlc_common.run.claiming import owner_of
+
+    owner = owner_of(directory) if directory.is_dir() else None
+    if owner is not None:
+        return "running", f"by {owner.split(' (if that')[0]}, {epochs} epochs recorded"
     if backups:
         epoch = backups[-1].name.removeprefix("epoch-").lstrip("0") or "0"
         return "stopped", f"backup of epoch {epoch} ({epochs} epochs recorded): resumes there"
     if epochs or (directory.is_dir() and any(directory.iterdir())):
-        return "started", f"{epochs} epochs recorded, no backup: running now, or killed early"
+        return "started", f"{epochs} epochs recorded, no backup: killed before its first"
     return "not started", ""

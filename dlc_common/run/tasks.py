@@ -16,6 +16,7 @@ from typing import Any
 
 from dlc_common import stop
 from dlc_common.config import Config
+from dlc_common.run.claiming import claim_task, release_task
 from dlc_common.run.exits import (
     EXIT_ERROR,
     EXIT_STOPPED,
@@ -63,13 +64,9 @@ def _train_tasks(ctx: dict[str, Any], claims: Any = None) -> Results:
     With ``claims`` and a judged profile, a claim whose metric the first task of its
     experiment and variant did not measure stops the run then (the task is kept).
     """
-    from dlc_common.files import write_json
     from dlc_common.run import runtime
-    from dlc_common.run.environment import describe_environment
-    from dlc_common.run.rundirs import BACKUP_DIR
-    from dlc_common.run.train import fit
 
-    config, run_dir, chief, root = ctx["config"], ctx["run_dir"], ctx["chief"], ctx["root"]
+    config, run_dir, chief = ctx["config"], ctx["run_dir"], ctx["chief"]
     todo: list[Task] = ctx["tasks"]
     _check_task_configs(run_dir, todo)
     if config.deterministic:
@@ -81,103 +78,150 @@ def _train_tasks(ctx: dict[str, Any], claims: Any = None) -> Results:
         "distribution: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in distribution.items()),
         flush=True,
     )
-    if chief:  # only the chief writes; the other workers read what it wrote
-        # Made only now, when the input has been accepted: a refusal leaves no directory.
-        run_dir.mkdir(parents=True, exist_ok=True)
-        environment = describe_environment(root, config.seeds)
-        environment.update(
-            precision=precision, strategy=distribution["strategy"], distribution=distribution
-        )
-        earlier = run_dir / "environment.json"
-        if earlier.exists():
-            # A resumed run: keep where and how the earlier starts ran, newest last.
-            before = _read_json(earlier)
-            environment["earlier_starts"] = [*before.pop("earlier_starts", []), before]
-        write_json(earlier, environment)
-        # In the profile's order: the experiments, their variants and a grid's axes are read
-        # back from it (by report and evaluate) in the order they were declared.
-        write_json(
-            run_dir / "config.json",
-            {"profile": config.profile, "values": config.values, "overrides": config.overrides},
-            sort_keys=False,
-        )
+    if chief and not ctx.get("worker"):  # a --jobs worker: the parent recorded the start
+        record_start(ctx, precision, distribution)
     if len(todo) > len(config.seeds) or not todo[0].experiment.implicit:
         print(f"{len(todo)} tasks (experiment/variant/seed) in {run_dir}", flush=True)
     verbose = 1 if sys.stdout.isatty() else 2
     results: Results = {}
+    # Two processes never train the same task: each claims it first (not under several
+    # workers, which train every task together and decide together).
+    claiming = chief and not _is_multi_worker_env()
+    elsewhere: list[str] = []
     for index, task in enumerate(todo):
-        task_dir, seed, task_config = task.directory(run_dir), task.seed, task.config
-        experiment = ctx["modules"][task.experiment.id]
-        done = task_dir / "metrics.json"
+        done = task.directory(run_dir) / "metrics.json"
         if done.exists():
-            results.setdefault(task.key, {})[seed] = _read_metrics(done, run_dir)
+            results.setdefault(task.key, {})[task.seed] = _read_metrics(done, run_dir)
             print(f"{task.label}: done earlier, metrics from {done}")
             continue
-        runtime.seed_everything(seed)
-        if chief and not task.experiment.implicit:
-            task_dir.mkdir(parents=True, exist_ok=True)
-            write_json(task_dir / "task.json", _task_record(task), sort_keys=False)
-        if _own_loop(experiment):
-            print(f"{task.label}: experiment.run into {task_dir}", flush=True)
-            metrics = _run_own_loop(experiment, task, task_dir, chief, precision)
-            results.setdefault(task.key, {})[seed] = metrics
-            _check_claims_after(claims if config.judge else None, task, metrics)
-            _stop_between_tasks(strategy, run_dir, todo[index + 1 :], task)
+        owner = claim_task(task.directory(run_dir)) if claiming else None
+        if owner is not None:
+            print(f"{task.label}: being trained by {owner}; left to it", flush=True)
+            elsewhere.append(f"{task.label} ({owner})")
             continue
-        print(f"{task.label}: training {task_config.epochs} epochs into {task_dir}", flush=True)
-        data = experiment.load_data(task_config, seed)
-        train, validation, _ = _splits(data)
-        started = time.perf_counter()
-        result = fit(
-            lambda experiment=experiment, task_config=task_config: experiment.build_model(
-                task_config
-            ),
-            train,
-            epochs=task_config.epochs,
-            run_dir=task_dir,
-            validation_data=validation,
-            strategy=strategy,
-            backup_seconds=float(task_config.backup_seconds),
-            keep_backup=True,  # until metrics.json is written: a kill in evaluation costs no epoch
-            verbose=verbose,
-        )
-        if result.stopped_by_signal is not None and not result.completed:
-            stop.ignore_further()
-            raise AppError(
-                f"stopped by {_signal_name(result.stopped_by_signal)} after epoch "
-                f"{result.history[-1]['epoch'] if result.history else 0}; the backup is in "
-                f"{task_dir}; run the same command with --run-dir {run_dir} to resume",
-                EXIT_STOPPED,
-            )
-        if result.diverged:
-            raise AppError(
-                f"{task.label}: the loss became NaN (history in {task_dir / 'history.jsonl'}); "
-                "lower the learning rate or check the data",
-                EXIT_ERROR,
-            )
-        metrics = _evaluate(experiment, result.model, data, task_config)
-        if chief:
-            _save_model(result.model, task_dir / "model.keras")
-            write_json(
-                done,
-                {
-                    "seed": seed,
-                    "experiment": task.experiment.id,
-                    "variant": task.variant.id,
-                    "metrics": metrics,
-                    "epochs": task_config.epochs,
-                    "precision": precision,
-                    "seconds": round(time.perf_counter() - started, 2),
-                },
-            )
-        if chief:  # the other workers read the chief's backup and never remove it
-            shutil.rmtree(task_dir / BACKUP_DIR, ignore_errors=True)
-        results.setdefault(task.key, {})[seed] = metrics
-        shown = ", ".join(f"{k}={v:.4g}" for k, v in metrics.items())
-        print(f"{task.label}: {shown}", flush=True)
+        try:
+            metrics = _train_one(ctx, task, strategy, precision, verbose)
+        finally:
+            if claiming:
+                release_task(task.directory(run_dir))
+        results.setdefault(task.key, {})[task.seed] = metrics
         _check_claims_after(claims if config.judge else None, task, metrics)
         _stop_between_tasks(strategy, run_dir, todo[index + 1 :], task)
+    if elsewhere and not ctx.get("worker"):  # a --jobs worker leaves them to its siblings
+        shown = ", ".join(elsewhere[:5]) + (
+            f" and {len(elsewhere) - 5} more" if len(elsewhere) > 5 else ""
+        )
+        raise AppError(
+            f"{len(elsewhere)} task(s) are being trained by other processes: {shown}; the rest "
+            f"is done. Run the same command with --run-dir {run_dir} again once they finish "
+            "(status shows where every task stands)",
+            EXIT_STOPPED,
+        )
     return results
+
+
+def record_start(ctx: dict[str, Any], precision: str, distribution: dict[str, Any]) -> None:
+    """Write the run's config.json and environment.json (keeping every earlier start's)."""
+    from dlc_common.files import write_json
+    from dlc_common.run.environment import describe_environment
+
+    config, run_dir, root = ctx["config"], ctx["run_dir"], ctx["root"]
+    # Made only now, when the input has been accepted: a refusal leaves no directory.
+    run_dir.mkdir(parents=True, exist_ok=True)
+    environment = describe_environment(root, config.seeds)
+    environment.update(
+        precision=precision, strategy=distribution["strategy"], distribution=distribution
+    )
+    earlier = run_dir / "environment.json"
+    if earlier.exists():
+        # A resumed run: keep where and how the earlier starts ran, newest last.
+        before = _read_json(earlier)
+        environment["earlier_starts"] = [*before.pop("earlier_starts", []), before]
+    write_json(earlier, environment)
+    # In the profile's order: the experiments, their variants and a grid's axes are read
+    # back from it (by report and evaluate) in the order they were declared.
+    write_json(
+        run_dir / "config.json",
+        {"profile": config.profile, "values": config.values, "overrides": config.overrides},
+        sort_keys=False,
+    )
+
+
+def _is_multi_worker_env() -> bool:
+    from dlc_common.run.cluster import cluster_from_environment
+
+    return cluster_from_environment().multi_worker
+
+
+def _train_one(
+    ctx: dict[str, Any], task: Task, strategy: Any, precision: str, verbose: int
+) -> dict[str, float]:
+    """Train and evaluate one task (claimed by this process); its metrics, saved."""
+    from dlc_common.files import write_json
+    from dlc_common.run import runtime
+    from dlc_common.run.rundirs import BACKUP_DIR
+    from dlc_common.run.train import fit
+
+    run_dir, chief = ctx["run_dir"], ctx["chief"]
+    task_dir, seed, task_config = task.directory(run_dir), task.seed, task.config
+    experiment = ctx["modules"][task.experiment.id]
+    done = task_dir / "metrics.json"
+    runtime.seed_everything(seed)
+    if chief and not task.experiment.implicit:
+        task_dir.mkdir(parents=True, exist_ok=True)
+        write_json(task_dir / "task.json", _task_record(task), sort_keys=False)
+    if _own_loop(experiment):
+        print(f"{task.label}: experiment.run into {task_dir}", flush=True)
+        return _run_own_loop(experiment, task, task_dir, chief, precision)
+    print(f"{task.label}: training {task_config.epochs} epochs into {task_dir}", flush=True)
+    data = experiment.load_data(task_config, seed)
+    train, validation, _ = _splits(data)
+    started = time.perf_counter()
+    result = fit(
+        lambda: experiment.build_model(task_config),
+        train,
+        epochs=task_config.epochs,
+        run_dir=task_dir,
+        validation_data=validation,
+        strategy=strategy,
+        backup_seconds=float(task_config.backup_seconds),
+        keep_backup=True,  # until metrics.json is written: a kill in evaluation costs no epoch
+        verbose=verbose,
+    )
+    if result.stopped_by_signal is not None and not result.completed:
+        stop.ignore_further()
+        raise AppError(
+            f"stopped by {_signal_name(result.stopped_by_signal)} after epoch "
+            f"{result.history[-1]['epoch'] if result.history else 0}; the backup is in "
+            f"{task_dir}; run the same command with --run-dir {run_dir} to resume",
+            EXIT_STOPPED,
+        )
+    if result.diverged:
+        raise AppError(
+            f"{task.label}: the loss became NaN (history in {task_dir / 'history.jsonl'}); "
+            "lower the learning rate or check the data",
+            EXIT_ERROR,
+        )
+    metrics = _evaluate(experiment, result.model, data, task_config)
+    if chief:
+        _save_model(result.model, task_dir / "model.keras")
+        write_json(
+            done,
+            {
+                "seed": seed,
+                "experiment": task.experiment.id,
+                "variant": task.variant.id,
+                "metrics": metrics,
+                "epochs": task_config.epochs,
+                "precision": precision,
+                "seconds": round(time.perf_counter() - started, 2),
+            },
+        )
+    if chief:  # the other workers read the chief's backup and never remove it
+        shutil.rmtree(task_dir / BACKUP_DIR, ignore_errors=True)
+    shown = ", ".join(f"{k}={v:.4g}" for k, v in metrics.items())
+    print(f"{task.label}: {shown}", flush=True)
+    return metrics
 
 
 def _stop_between_tasks(strategy: Any, run_dir: Path, later: Sequence[Task], task: Task) -> None:
