@@ -45,6 +45,7 @@ from dlc_common import __version__
 from dlc_common.files import write_bytes, write_json, write_text
 from dlc_common.judge import claims as _claims
 from dlc_common.judge.claims import NOT_JUDGED, Claim, Claims, Verdict
+from dlc_common.judge.stats import Estimate
 from dlc_common.run.experiments import DEFAULT_EXPERIMENT, DEFAULT_VARIANT, Experiment, Variant
 
 __all__ = [
@@ -123,40 +124,14 @@ def _changes_text(changes: Mapping[str, Any]) -> str:
     return ", ".join(f"`{key}={value!r}`" for key, value in changes.items())
 
 
-@dataclass(frozen=True)
-class _Shown:
-    """An estimate as the report shows it: a verdict's ``estimate``, else its ``summary``."""
-
-    value: float
-    low: float | None
-    high: float | None
-    n: int
-    method: str
-    confidence: float
-    std: float | None = None
-    note: str = ""
-    n_versus: int | None = None
-
-
-def _shown(verdict: Verdict) -> _Shown | None:
-    """The estimate a verdict rests on; a verdict without one (older claims) its t summary."""
-    estimate = getattr(verdict, "estimate", None)
-    if estimate is not None:
-        return _Shown(
-            estimate.value,
-            estimate.low,
-            estimate.high,
-            estimate.n,
-            estimate.method,
-            estimate.confidence,
-            getattr(estimate, "std", None),
-            getattr(estimate, "note", "") or "",
-            getattr(estimate, "n_versus", None),
-        )
+def _shown(verdict: Verdict) -> Estimate | None:
+    """The estimate a verdict rests on; a verdict without one (built by hand) its t summary."""
+    if verdict.estimate is not None:
+        return verdict.estimate
     summary = verdict.summary
     if summary is None:
         return None
-    return _Shown(
+    return Estimate(
         summary.mean, summary.low, summary.high, summary.n, "t", summary.confidence, summary.std
     )
 
@@ -167,11 +142,11 @@ def _quantile_name(claim: Claim) -> str:
     return "median"
 
 
-def _successes(shown: _Shown) -> int:
+def _successes(shown: Estimate) -> int:
     return round(shown.value * shown.n)
 
 
-def _replication(shown: _Shown | None, claim: Claim) -> str:
+def _replication(shown: Estimate | None, claim: Claim) -> str:
     """The results table's estimate: ``0.95 ± 0.01 (n=3)``, ``5/5 = 1``, ``median 42 (n=9)``."""
     if shown is None:
         return "–"
@@ -194,7 +169,7 @@ def _replication(shown: _Shown | None, claim: Claim) -> str:
     return f"{value}{std} (n={shown.n})"
 
 
-def _interval(shown: _Shown | None) -> str:
+def _interval(shown: Estimate | None) -> str:
     """The interval with its level and method: ``95% t: [0.925, 0.975]``; – without one."""
     if shown is None or shown.low is None or shown.high is None:
         return "–"
@@ -370,6 +345,15 @@ def _figure_bytes(figure: Any) -> bytes:
     return buffer.getvalue()
 
 
+def _save_figure(figure: Any, path: Path) -> Path:
+    """Write a matplotlib figure as a PNG (atomically) and close it."""
+    import matplotlib.pyplot as plt
+
+    data = _figure_bytes(figure)
+    plt.close(figure)
+    return write_bytes(path, data)
+
+
 def _pyplot() -> Any:
     require_matplotlib()
     import matplotlib
@@ -487,9 +471,7 @@ def plot_claim(
     axes.set_xlabel("epoch")
     axes.set_ylabel(series)
     axes.legend(fontsize="small")
-    data = _figure_bytes(figure)
-    plt.close(figure)
-    return write_bytes(path, data)
+    return _save_figure(figure, path)
 
 
 def plot_variants(
@@ -529,9 +511,7 @@ def plot_variants(
     axes.set_ylabel(series)
     if axes.get_legend_handles_labels()[0]:
         axes.legend(fontsize="small")
-    data = _figure_bytes(figure)
-    plt.close(figure)
-    return write_bytes(path, data)
+    return _save_figure(figure, path)
 
 
 def plot_seeds(
@@ -579,9 +559,7 @@ def plot_seeds(
     axes.set_ylabel(ylabel)
     if axes.get_legend_handles_labels()[0]:
         axes.legend(fontsize="small")
-    data = _figure_bytes(figure)
-    plt.close(figure)
-    return write_bytes(path, data)
+    return _save_figure(figure, path)
 
 
 def _slug(text: str) -> str:
@@ -710,7 +688,7 @@ def _sample_of(
     }
 
 
-def _estimate_for(claim: Claim, sample: Mapping[int, float], confidence: float) -> _Shown | None:
+def _estimate_for(claim: Claim, sample: Mapping[int, float], confidence: float) -> Estimate | None:
     """Our estimate of a claim's statistic from a sample, as the claims module computes it."""
     if not sample:
         return None
@@ -721,7 +699,7 @@ def _estimate_for(claim: Claim, sample: Mapping[int, float], confidence: float) 
         return None
 
 
-def _value_cell(shown: _Shown | None, claim: Claim) -> str:
+def _value_cell(shown: Estimate | None, claim: Claim) -> str:
     """An experiment table's cell: ``0.912 ± 0.01 (n=5)``, ``5/5 = 1 [0.478, 1]``, ..."""
     if shown is None:
         return "–"
@@ -739,7 +717,7 @@ def _paper_cell(claim: Claim) -> str:
     return target[len(subject) :].strip() if target.startswith(subject) else target
 
 
-def _difference(shown: _Shown | None) -> str:
+def _difference(shown: Estimate | None) -> str:
     if shown is None:
         return "no estimate"
     bracket = "" if shown.low is None else f" [{_num(shown.low)}, {_num(shown.high)}]"
