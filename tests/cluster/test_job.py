@@ -19,9 +19,10 @@ pytestmark = [pytest.mark.slurm, pytest.mark.slow]
 # The job script asks for a GPU node for a day; the test node has two CPUs and a 30-minute limit.
 ON_THE_TEST_NODE = ["--gres=none", "--ntasks-per-node=2", "--cpus-per-task=1", "--time=10"]
 # The smoke profile, long enough to be interrupted after a few epochs; deterministic, like every
-# smoke run, and backed up after every epoch.
-SMOKE = ["--profile", "smoke", "epochs=5", "backup_seconds=0"]
-SEEDS = ("seed-0", "seed-1")
+# smoke run, and backed up after every epoch; one variant of the stub's experiment (the one its
+# accuracy claim is about), so that the two workers train two tasks.
+SMOKE = ["--profile", "smoke", "epochs=5", "backup_seconds=0", "--only", "depth/two-layers"]
+SEEDS = ("depth/two-layers/seed-0", "depth/two-layers/seed-1")
 
 
 @pytest.fixture(scope="module")
@@ -71,20 +72,23 @@ def test_the_job_script_replicates_on_two_workers(
         "per_replica_batch": 16,
     }
     # Both workers trained every seed; only the chief wrote, and wrote everything once.
-    assert len(re.findall(r"^seed 0: test_accuracy=", job.output, re.M)) == 2, str(job)
+    assert len(re.findall(rf"^{SEEDS[0]}: test_accuracy=", job.output, re.M)) == 2, str(job)
     assert job.output.count("report: ") == 1, str(job)
     assert sorted(p.name for p in run_dir.iterdir()) == [
         "config.json",
+        "depth",
         "environment.json",
         "report",
-        *SEEDS,
         "verdicts.json",
     ]
+    assert sorted(str(p.relative_to(run_dir)) for p in run_dir.glob("*/*/seed-*")) == [*SEEDS]
     for seed in SEEDS:
+        # No claim on the tasks: the workers train every task together and decide together.
         assert sorted(p.name for p in (run_dir / seed).iterdir()) == [
             "history.jsonl",
             "metrics.json",
             "model.keras",
+            "task.json",
         ]
         history = (run_dir / seed / "history.jsonl").read_text().splitlines()
         assert [json.loads(row)["epoch"] for row in history] == [1, 2, 3, 4, 5]
@@ -97,7 +101,7 @@ def test_usr1_saves_requeues_and_the_resumed_run_matches_an_uninterrupted_one(
     """scancel --signal=USR1 --batch mid-training: save, exit 75, requeue, resume, same result."""
     job_id = submit(slurm_cluster, project, tf_python, *SMOKE)
     run_dir = project / "runs" / "smoke" / f"slurm-{job_id}"
-    history = run_dir / "seed-0" / "history.jsonl"
+    history = run_dir / SEEDS[0] / "history.jsonl"
     deadline = time.monotonic() + 180
     while not (history.exists() and len(history.read_text().splitlines()) >= 2):
         assert time.monotonic() < deadline, str(slurm_cluster.job(job_id))
