@@ -87,6 +87,10 @@ def tf_python(
             str(python),
             "--override",
             str(dlc_common_override),
+            # uv keys its cache of a local project on pyproject.toml's mtime, not on the code:
+            # build this checkout's dlc-common afresh, never an earlier build of it.
+            "--reinstall-package",
+            "dlc-common",
             "-e",
             f"{baked_default}[cpu,dev]",
         ],
