@@ -250,10 +250,27 @@ def test_report_of_an_unfinished_run_says_how_to_finish_it(project: Path) -> Non
     trained = run(project, "train", "--profile", "smoke", "--run-dir", str(run_dir), "seeds=[0,1]")
     assert trained.returncode == 0, trained.stderr[-3000:]
     (run_dir / FIRST / "seed-1" / "metrics.json").unlink()
+    shutil.rmtree(run_dir / "depth" / "two-layers" / "seed-0")
     result = run(project, "report", "--run-dir", str(run_dir))
     assert result.returncode == 2, result.stderr[-3000:]
-    assert "not finished: no metrics.json for depth/one-layer/seed-1;" in result.stderr
+    assert "not finished (2 of 4 task(s) without metrics: 1 started, 1 not started):" in (
+        result.stderr
+    )
+    assert "\n  depth/one-layer/seed-1: started, 3 epochs recorded" in result.stderr
+    assert "\n  depth/two-layers/seed-0: not started\n" in result.stderr
     assert f"replicate --profile smoke --run-dir {run_dir}" in result.stderr
+    assert "report --partial" in result.stderr and not (run_dir / "report").exists()
+    # On request, what is there: an incomplete report, never published, never exit 0.
+    partial = run(project, "report", "--run-dir", str(run_dir), "--partial")
+    assert partial.returncode == 1, partial.stderr[-3000:]
+    assert "the report is incomplete: 2 task(s) without metrics" in partial.stderr
+    text = (run_dir / "report" / "REPORT.md").read_text()
+    assert "**Incomplete run**: 2 task(s) had no metrics when this report was drawn" in text
+    assert "`depth/one-layer/seed-1`, `depth/two-layers/seed-0`" in text
+    record = json.loads((run_dir / "report" / "metrics.json").read_text())
+    assert record["incomplete"] == ["depth/one-layer/seed-1", "depth/two-layers/seed-0"]
+    assert sorted(record["results"]) == ["depth/one-layer", "depth/two-layers"]
+    assert sorted(record["results"]["depth/one-layer"]) == ["0"]
     (run_dir / "config.json").write_text("{not json")
     damaged = run(project, "report", "--run-dir", str(run_dir))
     assert damaged.returncode == 2 and "config.json: cannot be read" in damaged.stderr
@@ -499,6 +516,12 @@ def test_a_crash_is_exit_3_never_the_verdict_not_reproduced(project: Path) -> No
         result.stderr
     )
     assert "Traceback" in result.stderr  # the participant's bug, shown where it is
+    # status names the failed task and its error; the failure is cleared by a good retrain.
+    status = run(project, "status", "--profile", "paper")
+    assert "depth/one-layer/seed-0: failed, RuntimeError: boom in load_data; fix it" in (
+        status.stdout
+    ), status.stdout
+    assert status.stdout.strip().endswith("1 failed, 1 not started"), status.stdout
 
 
 def test_a_misspelt_claim_metric_stops_after_the_first_seed(project: Path) -> None:
@@ -721,3 +744,41 @@ def test_jobs_2_gives_the_sequential_numbers_and_a_killed_worker_is_recovered(
         again = killed / task.relative_to(straight)
         metrics = [json.loads((d / "metrics.json").read_text())["metrics"] for d in (task, again)]
         assert metrics[0] == metrics[1], task
+
+
+def test_two_replicate_commands_on_one_run_directory_train_every_task_once(
+    project: Path, tmp_path: Path
+) -> None:
+    # The same command twice at once (a second terminal, a requeued job beside a live one):
+    # each task is claimed by one of them; each waits for the tasks of the other, and both
+    # judge the whole run.
+    judged = ["--profile", "smoke", "judge=true", "epochs=6", "backup_seconds=0"]
+    shared, alone = tmp_path / "shared", tmp_path / "alone"
+    both = [
+        subprocess.Popen(
+            [sys.executable, "-m", PACKAGE, "replicate", *judged, "--run-dir", str(shared)],
+            cwd=project,
+            env=_env(project),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=600) for process in both]
+    codes = [process.returncode for process in both]
+    reference = run(project, "replicate", *judged, "--run-dir", str(alone))
+    assert codes == [reference.returncode] * 2, [err[-3000:] for _, err in outputs]
+    trained = [out.count(": training 6 epochs into") for out, _ in outputs]
+    assert sum(trained) == 4, trained  # each task exactly once, by one of the two
+    for task in alone.glob("depth/*/seed-*"):
+        rows = (shared / task.relative_to(alone) / "history.jsonl").read_text().splitlines()
+        assert [json.loads(row)["epoch"] for row in rows] == [1, 2, 3, 4, 5, 6], task
+    assert not list(shared.glob("depth/*/seed-*/claim.json"))
+    # Both judged the whole run, as one process alone does.
+    verdicts = [json.loads((d / "verdicts.json").read_text()) for d in (shared, alone)]
+    assert verdicts[0] == verdicts[1]
+    for out, _ in outputs:
+        assert out.count("claim stub-accuracy: ") == 1, out
+    csv = [(d / "report" / "seeds.csv").read_text() for d in (shared, alone)]
+    assert csv[0] == csv[1]

@@ -29,11 +29,16 @@ not needed, and ``evaluate`` is not available as a command):
   ``run_dir/<experiment>`` and ``{variant: {seed: metrics}}``.
 
 ``--jobs N`` trains the tasks in N worker processes (``parallel``), each claiming a task
-before training it (``claiming``): two processes never train the same task, and a task whose
-owner died is taken over. ``status`` prints where every task stands.
+before training it (``claiming``): two processes never train the same task, a task whose
+owner died is taken over, and a process that finds tasks held by another waits for them and
+judges the whole run. ``submit`` sends the tasks to SLURM as a job array of
+``cluster/job.sbatch`` (each index ``train --array K``) and the report as a job that depends
+on it (``array``). ``status`` prints where every task stands; ``report`` refuses an
+unfinished run, naming each missing task, and ``report --partial`` judges what is there.
 
 This module is the command line; beside it, by role: ``rundirs`` (the repository, run
 directories, saved configs and metrics, the experiment modules), ``tasks`` (the task loop),
+``parallel`` and ``array`` (the tasks in worker processes, or as a SLURM job array),
 ``judging`` (claims checked before training, verdicts, report, README) and ``exits``.
 
 Exit status: 0 done (every judged claim reproduced), 1 the run finished and a claim was not
@@ -47,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -164,28 +170,50 @@ def _cmd_report(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     from dlc_common.judge.report import require_matplotlib
 
     claims = _claims_for(ctx)
+    if ctx["only"] is not None:
+        claims = _part(claims, ctx["tasks"])
     require_matplotlib()
-    return _judge_and_report(args, ctx, claims, _load_results(ctx))
+    if not getattr(args, "partial", False):
+        return _judge_and_report(args, ctx, claims, _load_results(ctx))
+    results, missing = _load_results(ctx, partial=True)
+    if not results:
+        raise AppError(f"{ctx['run_dir']}: report --partial: no task is done yet")
+    ctx = {**ctx, "tasks": [t for t in ctx["tasks"] if t.label not in set(missing)]}
+    return _judge_and_report(args, ctx, claims, results, incomplete=missing)
 
 
-def _load_results(ctx: dict[str, Any]) -> Results:
-    """The saved metrics of every task; a task without them is an error naming how to finish."""
+def _load_results(ctx: dict[str, Any], partial: bool = False) -> Any:
+    """The saved metrics of every task; a task without them is an error naming where it
+    stands (running where, stopped, failed with its log) and how to finish the run.
+
+    With ``partial``: (the metrics of the tasks that are done, the labels of the others).
+    """
     config, run_dir = ctx["config"], ctx["run_dir"]
     results: Results = {}
-    missing = []
+    missing: list[tuple[str, str, str]] = []
     for task in ctx["tasks"]:
         path = task.directory(run_dir) / "metrics.json"
         if not path.is_file():
-            missing.append(task.label)
+            missing.append((task.label, *task_state(run_dir, task)))
             continue
         results.setdefault(task.key, {})[task.seed] = _read_metrics(path, run_dir)
+    if partial:
+        return results, [label for label, _, _ in missing]
     if missing:
-        shown = ", ".join(missing[:10]) + (
-            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        counts: dict[str, int] = {}
+        for _, state, _ in missing:
+            counts[state] = counts.get(state, 0) + 1
+        shown = "\n".join(
+            f"  {label}: {state}" + (f", {detail}" if detail else "")
+            for label, state, detail in missing[:20]
         )
+        more = f"\n  and {len(missing) - 20} more" if len(missing) > 20 else ""
+        tally = ", ".join(f"{n} {state}" for state, n in counts.items())
         raise AppError(
-            f"{run_dir}: the run is not finished: no metrics.json for {shown}; finish it "
-            f"with replicate --profile {config.profile} --run-dir {run_dir}"
+            f"{run_dir}: the run is not finished ({len(missing)} of {len(ctx['tasks'])} "
+            f"task(s) without metrics: {tally}):\n{shown}{more}\nFinish it with replicate "
+            f"--profile {config.profile} --run-dir {run_dir} (or submit), or judge what is "
+            "there with report --partial (an incomplete report, never published)"
         )
     return results
 
@@ -219,6 +247,55 @@ def _cmd_parallel(args: argparse.Namespace, ctx: dict[str, Any], jobs: int, pack
     return _judge_and_report(args, ctx, claims, results)
 
 
+def _cmd_submit(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
+    """The run's tasks as a SLURM job array, and its report as a job after it (``array``)."""
+    from dlc_common.run.array import submit_array
+
+    config, run_dir = ctx["config"], ctx["run_dir"]
+    claims = _claims_for(ctx)  # refusals before anything is submitted, as for replicate
+    if ctx["only"] is not None:
+        claims = _part(claims, ctx["tasks"])
+    _check_task_configs(run_dir, ctx["tasks"])
+    train_args = list(args.overrides)
+    fresh = not run_dir.exists()
+    if not args.dry_run:
+        distribution = {
+            "strategy": "SLURM job array",
+            "workers": 1,
+            "tasks_per_index": args.tasks_per_index,
+        }
+        record_start(ctx, config.precision, distribution)
+    try:
+        array_id, report_id = submit_array(
+            root=ctx["root"],
+            run_dir=run_dir,
+            profile=config.profile,
+            tasks=len(ctx["tasks"]),
+            per_index=args.tasks_per_index,
+            throttle=args.throttle,
+            sbatch_options=args.sbatch,
+            train_args=train_args,
+            only_parts=args.only or (),
+            name=ctx["package"],
+            dry_run=args.dry_run,
+        )
+    except AppError:
+        if fresh and not args.dry_run:  # nothing was submitted: leave no run behind
+            import shutil
+
+            shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+    if args.dry_run:
+        return EXIT_OK
+    print(f"submitted: job array {array_id} ({len(ctx['tasks'])} task(s)) into {run_dir}")
+    print(f"submitted: report job {report_id}, after every index of {array_id} has ended")
+    print(
+        f"follow it with: python -m {ctx['package']} status --run-dir {run_dir}   "
+        f"(logs in {run_dir / 'workers'})"
+    )
+    return EXIT_OK
+
+
 def _cmd_status(run_dir: Path, tasks: Sequence[Task]) -> int:
     """Print where every task of the run stands, then a count per state."""
     counts: dict[str, int] = {}
@@ -246,7 +323,8 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "evaluate": "evaluate the trained models of a run again",
         "replicate": "train, judge each claim, write the report (exit 1 if not reproduced)",
         "report": "judge and report a finished run again, without training (--run-dir RUN)",
-        "status": "where every task of a run stands: done, stopped, started or not started",
+        "status": "where every task of a run stands: done, running, failed, stopped, ...",
+        "submit": "submit the tasks as a SLURM job array and the report as a job after it",
     }
     for name, text in helps.items():
         command = commands.add_parser(name, help=text, description=text)
@@ -256,6 +334,45 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
             help="the run directory (resumed if it exists; status: the latest run of the profile)",
         )
         command.add_argument("--root", help="the repository root (default: found)")
+        if name == "submit":
+            command.add_argument(
+                "--tasks-per-index",
+                type=int,
+                default=1,
+                metavar="K",
+                help="tasks each array index trains one after another (default 1)",
+            )
+            command.add_argument(
+                "--throttle",
+                type=int,
+                metavar="M",
+                help="at most M array indices running at once (sbatch --array=...%%M)",
+            )
+            command.add_argument(
+                "--sbatch",
+                default="",
+                metavar="OPTIONS",
+                help='more sbatch options for both jobs, one string: "--partition=gpu -A proj"',
+            )
+            command.add_argument(
+                "--dry-run", action="store_true", help="print the sbatch commands only"
+            )
+        if name in ("train", "replicate", "report", "submit"):
+            command.add_argument(
+                "--only",
+                action="append",
+                metavar="EXPERIMENT[/VARIANT]",
+                help="run only this experiment or variant (repeatable); the rest of the run "
+                "stays for later, and a part is never published",
+            )
+        if name == "train":
+            command.add_argument(
+                "--array",
+                type=int,
+                metavar="K",
+                help="one index of a job array made by submit: train K tasks from "
+                "$SLURM_ARRAY_TASK_ID × K",
+            )
         if name in ("train", "replicate"):
             command.add_argument(
                 "--resume", action="store_true", help="continue the latest run of the profile"
@@ -268,19 +385,19 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
                 "a share of the CPU cores); auto: one per GPU, else one per core (default 1)",
             )
             command.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-            command.add_argument(
-                "--only",
-                action="append",
-                metavar="EXPERIMENT[/VARIANT]",
-                help="run only this experiment or variant (repeatable); the rest of the run "
-                "stays for later, and a part is never published",
-            )
         if name in ("replicate", "report"):
             command.add_argument(
                 "--publish",
                 action="store_true",
                 help="paper profile with overrides: still write report/ and the README table, "
                 "showing the overrides (without them a paper run always publishes)",
+            )
+        if name == "report":
+            command.add_argument(
+                "--partial",
+                action="store_true",
+                help="judge the tasks that are done, in a report marked incomplete "
+                "(never published)",
             )
         if name != "status":
             command.add_argument(
@@ -293,7 +410,7 @@ def main(argv: Sequence[str] | None = None, *, package: str) -> int:
     """Run a replication package's command line; returns the exit status."""
     prog = package.rsplit(".", 1)[0]
     args = build_parser(prog).parse_args(argv)
-    if args.command in ("evaluate", "report", "status"):  # no training to stop
+    if args.command in ("evaluate", "report", "status", "submit"):  # no training to stop
         return _run_command(args, prog, package)
     # From here on SIGTERM, SIGUSR1 and Ctrl-C only ask the run to stop at its next safe point
     # (the end of an epoch or seed, agreed by every worker): also during start-up.
@@ -338,6 +455,14 @@ def _run_command(args: argparse.Namespace, prog: str, package: str) -> int:
             "modules": _modules(package, experiments),
             "package": prog,
         }
+        if args.command == "submit":
+            return _cmd_submit(args, ctx)
+        if getattr(args, "array", None) is not None:
+            from dlc_common.run.array import ARRAY_INDEX, array_slice
+
+            index = os.environ.get(ARRAY_INDEX)
+            ctx["tasks"] = array_slice(ctx["tasks"], args.array, index)
+            ctx["array_index"] = int(index or 0)
         print(f"{args.command} --profile {config.profile}: run directory {run_dir}", flush=True)
         if args.command in ("train", "replicate"):
             jobs = resolve_jobs(args.jobs)

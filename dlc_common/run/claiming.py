@@ -28,7 +28,7 @@ from typing import Any
 
 from dlc_common.files import write_json
 
-__all__ = ["CLAIM_FILE", "claim_task", "owner_of", "release_task"]
+__all__ = ["CLAIM_FILE", "claim_task", "owner_of", "release_task", "reporting"]
 
 CLAIM_FILE = "claim.json"
 _LOCK_FILE = ".claim.lock"
@@ -47,9 +47,9 @@ def _me() -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _locked(task_dir: Path) -> Iterator[None]:
+def _locked(task_dir: Path, name: str = _LOCK_FILE) -> Iterator[None]:
     task_dir.mkdir(parents=True, exist_ok=True)
-    with open(task_dir / _LOCK_FILE, "a", encoding="utf-8") as lock:
+    with open(task_dir / name, "a", encoding="utf-8") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -136,3 +136,11 @@ def release_task(task_dir: str | Path) -> None:
         record = _read(path)
         if record and record.get("pid") == os.getpid() and record.get("host") == _me()["host"]:
             path.unlink()
+
+
+@contextlib.contextmanager
+def reporting(run_dir: str | Path) -> Iterator[None]:
+    """Hold the run's report lock: two processes that finish one run judge it one at a time
+    (each writes the same verdicts and report, never into the other's half-written files)."""
+    with _locked(Path(run_dir), ".report.lock"):
+        yield

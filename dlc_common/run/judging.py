@@ -206,7 +206,31 @@ def _verdicts(claims: Any, results: Results, histories: Any, judged: bool) -> li
 
 
 def _judge_and_report(
-    args: argparse.Namespace, ctx: dict[str, Any], claims: Any, results: Results
+    args: argparse.Namespace,
+    ctx: dict[str, Any],
+    claims: Any,
+    results: Results,
+    incomplete: Sequence[str] = (),
+) -> int:
+    """Judge every claim on ``results``, write verdicts.json and the report; the exit status.
+
+    ``incomplete`` names the tasks without metrics (``report --partial``): the report says it
+    is incomplete, is never published, and the exit status is never 0.
+    """
+    if not ctx["chief"]:
+        return _judge_and_write(args, ctx, claims, results, incomplete)
+    from dlc_common.run.claiming import reporting
+
+    with reporting(ctx["run_dir"]):
+        return _judge_and_write(args, ctx, claims, results, incomplete)
+
+
+def _judge_and_write(
+    args: argparse.Namespace,
+    ctx: dict[str, Any],
+    claims: Any,
+    results: Results,
+    incomplete: Sequence[str],
 ) -> int:
     from dlc_common.files import write_json
     from dlc_common.judge.claims import INCONCLUSIVE, NOT_JUDGED, REPRODUCED
@@ -236,7 +260,9 @@ def _judge_and_report(
         return EXIT_OK
     write_json(run_dir / "verdicts.json", [v.as_dict() for v in verdicts])
     changes = _changes(root, config) if config.profile == PUBLISHED_PROFILE else {}
-    published = _publishes(config, args, changes, ctx["only"])
+    if incomplete and getattr(args, "publish", False):
+        raise AppError("--publish: an incomplete run (--partial) is never published")
+    published = not incomplete and _publishes(config, args, changes, ctx["only"])
     out = root / "report" if published else run_dir / "report"
     environment = _read_json(run_dir / "environment.json")
     figures = _figures(ctx, results, out)
@@ -257,6 +283,7 @@ def _judge_and_report(
         seconds=_seconds(run_dir, todo) if own_loop else None,
         changes=changes,
         drawn_with=git_state(root),
+        incomplete=incomplete,
     )
     print(f"report: {report}")
     if published:
@@ -277,9 +304,15 @@ def _judge_and_report(
             "without overrides to publish, or add --publish to publish with them shown",
             file=sys.stderr,
         )
+    if incomplete:
+        print(
+            f"the report is incomplete: {len(incomplete)} task(s) without metrics; finish the "
+            "run and report again for the verdicts of the whole run",
+            file=sys.stderr,
+        )
     if not config.judge:
         print(f"profile {config.profile!r} is not judged; run --profile paper for verdicts")
-        return EXIT_OK
+        return EXIT_FAILED if incomplete else EXIT_OK
     failed = [v for v in verdicts if v.status != REPRODUCED]
     for verdict in failed:
         what = {
@@ -287,4 +320,4 @@ def _judge_and_report(
             INCONCLUSIVE: "run more seeds (seeds=N) to settle it",
         }.get(verdict.status, "see the report")
         print(f"claim {verdict.claim.id} {verdict.status}: {what}", file=sys.stderr)
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_FAILED if failed or incomplete else EXIT_OK

@@ -147,7 +147,10 @@ def run_workers(
                     stdin=subprocess.DEVNULL,
                     stdout=log,
                     stderr=subprocess.STDOUT,
-                    env=worker_environment(index, jobs, gpus, ncores),
+                    env={
+                        **worker_environment(index, jobs, gpus, ncores),
+                        "DLC_LOG": str(logs / f"worker-{index}.log"),
+                    },
                 ),
                 log,
             )

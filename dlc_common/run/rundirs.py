@@ -25,6 +25,7 @@ from dlc_common.run.experiments import Experiment, Task
 HISTORY_FILE = "history.jsonl"  # a task's metric history, one JSON line per epoch
 BACKUP_DIR = "backup"  # a task's backups, one epoch-NNNNNN directory each
 METRICS_FILE = "metrics.json"  # a task's final metrics: the task is done
+FAILURE_FILE = "failure.json"  # why a task's last attempt failed, and where its log is
 
 
 def _find_root(explicit: str | None, package: str) -> Path:
@@ -193,7 +194,8 @@ def task_state(run_dir: Path, task: Task) -> tuple[str, str]:
     """Where a task stands, read from its directory: (state, detail), without TensorFlow.
 
     ``done`` (its metrics are saved), ``running`` (claimed by a live process: which),
-    ``stopped`` (a backup to resume from), ``started`` (a history but neither a claim nor a
+    ``failed`` (its last attempt crashed: the error and the log), ``stopped`` (a backup to
+    resume from), ``started`` (a history but neither a claim nor a
     backup: killed before its first backup), ``not started``.
     """
     directory = task.directory(run_dir)
@@ -214,6 +216,14 @@ def task_state(run_dir: Path, task: Task) -> tuple[str, str]:
     owner = owner_of(directory) if directory.is_dir() else None
     if owner is not None:
         return "running", f"by {owner.split(' (if that')[0]}, {epochs} epochs recorded"
+    if (directory / FAILURE_FILE).is_file():
+        try:
+            failure = json.loads((directory / FAILURE_FILE).read_text(encoding="utf-8"))
+            error, log = str(failure.get("error", "?")), failure.get("log")
+        except (OSError, ValueError, TypeError, AttributeError):
+            error, log = f"{directory / FAILURE_FILE} cannot be read", None
+        where = f"; its log: {log}" if log else ""
+        return "failed", f"{error}{where}; fix it and run again to retrain the task"
     if backups:
         epoch = backups[-1].name.removeprefix("epoch-").lstrip("0") or "0"
         return "stopped", f"backup of epoch {epoch} ({epochs} epochs recorded): resumes there"

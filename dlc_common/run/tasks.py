@@ -5,6 +5,7 @@ backups, stop signals between tasks, and each task's metrics saved as it finishe
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -28,6 +29,7 @@ from dlc_common.run.judging import (
     _check_claims_after,
 )
 from dlc_common.run.rundirs import (
+    FAILURE_FILE,
     Results,
     _check_task_configs,
     _own_loop,
@@ -78,8 +80,10 @@ def _train_tasks(ctx: dict[str, Any], claims: Any = None) -> Results:
         "distribution: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in distribution.items()),
         flush=True,
     )
-    if chief and not ctx.get("worker"):  # a --jobs worker: the parent recorded the start
-        record_start(ctx, precision, distribution)
+    # A --jobs worker: the parent recorded the start. Of a job array, index 0 records its
+    # start beside submit's (the devices the tasks train on, not the login node's).
+    if chief and (not ctx.get("worker") or ctx.get("array_index") == 0):
+        record_start(ctx, precision, {**distribution, "strategy": _strategy_of(ctx, distribution)})
     if len(todo) > len(config.seeds) or not todo[0].experiment.implicit:
         print(f"{len(todo)} tasks (experiment/variant/seed) in {run_dir}", flush=True)
     verbose = 1 if sys.stdout.isatty() else 2
@@ -87,7 +91,29 @@ def _train_tasks(ctx: dict[str, Any], claims: Any = None) -> Results:
     # Two processes never train the same task: each claims it first (not under several
     # workers, which train every task together and decide together).
     claiming = chief and not _is_multi_worker_env()
-    elsewhere: list[str] = []
+    elsewhere: list[Task] = []
+    progress: list[Task] = []  # the tasks this process trained
+    started = time.monotonic()
+
+    def train(task: Task, later: Sequence[Task]) -> None:
+        try:
+            metrics = _train_one(ctx, task, strategy, precision, verbose)
+        except BaseException as exc:
+            if chief and _is_failure(exc):
+                with contextlib.suppress(OSError):  # never hide the failure behind a disk error
+                    record_failure(task.directory(run_dir), exc)
+            raise
+        finally:
+            if claiming:
+                release_task(task.directory(run_dir))
+        (task.directory(run_dir) / FAILURE_FILE).unlink(missing_ok=True)
+        results.setdefault(task.key, {})[task.seed] = metrics
+        progress.append(task)
+        if len(todo) > 1:
+            print(_progress(run_dir, todo, len(progress), time.monotonic() - started), flush=True)
+        _check_claims_after(claims if config.judge else None, task, metrics)
+        _stop_between_tasks(strategy, run_dir, later, task)
+
     for index, task in enumerate(todo):
         done = task.directory(run_dir) / "metrics.json"
         if done.exists():
@@ -97,27 +123,97 @@ def _train_tasks(ctx: dict[str, Any], claims: Any = None) -> Results:
         owner = claim_task(task.directory(run_dir)) if claiming else None
         if owner is not None:
             print(f"{task.label}: being trained by {owner}; left to it", flush=True)
-            elsewhere.append(f"{task.label} ({owner})")
+            elsewhere.append(task)
             continue
-        try:
-            metrics = _train_one(ctx, task, strategy, precision, verbose)
-        finally:
-            if claiming:
-                release_task(task.directory(run_dir))
-        results.setdefault(task.key, {})[task.seed] = metrics
-        _check_claims_after(claims if config.judge else None, task, metrics)
-        _stop_between_tasks(strategy, run_dir, todo[index + 1 :], task)
+        train(task, [*todo[index + 1 :], *elsewhere])
     if elsewhere and not ctx.get("worker"):  # a --jobs worker leaves them to its siblings
-        shown = ", ".join(elsewhere[:5]) + (
-            f" and {len(elsewhere) - 5} more" if len(elsewhere) > 5 else ""
-        )
-        raise AppError(
-            f"{len(elsewhere)} task(s) are being trained by other processes: {shown}; the rest "
-            f"is done. Run the same command with --run-dir {run_dir} again once they finish "
-            "(status shows where every task stands)",
-            EXIT_STOPPED,
-        )
-    return results
+        _wait_for_others(run_dir, elsewhere, results, train)
+    # In the run's order, whichever process trained which task when.
+    ordered: Results = {}
+    for task in todo:
+        if task.seed in results.get(task.key, {}):
+            ordered.setdefault(task.key, {})[task.seed] = results[task.key][task.seed]
+    return ordered
+
+
+def _progress(run_dir: Path, todo: Sequence[Task], trained: int, elapsed: float) -> str:
+    """The progress line: tasks done of all, the time so far, and an estimate of what is left."""
+    from dlc_common.run.parallel import _clock
+
+    done = sum(1 for t in todo if (t.directory(run_dir) / "metrics.json").is_file())
+    left = len(todo) - done
+    eta = f", about {_clock(elapsed / trained * left)} left" if left and trained else ""
+    return f"[{done}/{len(todo)} tasks done, {_clock(elapsed)}{eta}]"
+
+
+def _wait_for_others(
+    run_dir: Path, waiting: list[Task], results: Results, train: Any, poll: float = 1.0
+) -> None:
+    """Wait for the tasks other processes are training: read each one's metrics once it is
+    done, and train it here if its owner is gone. A stop signal ends the wait (exit 75)."""
+    shown = ", ".join(t.label for t in waiting[:5]) + (
+        f" and {len(waiting) - 5} more" if len(waiting) > 5 else ""
+    )
+    print(f"waiting for {len(waiting)} task(s) other processes are training: {shown}", flush=True)
+    while waiting:
+        signum = stop.requested()
+        if signum:
+            stop.ignore_further()
+            raise AppError(
+                f"stopped by {_signal_name(signum)} while {len(waiting)} task(s) were being "
+                f"trained by other processes; run the same command with --run-dir {run_dir} "
+                "again once they finish (status shows where every task stands)",
+                EXIT_STOPPED,
+            )
+        for task in list(waiting):
+            done = task.directory(run_dir) / "metrics.json"
+            if done.exists():
+                waiting.remove(task)
+                results.setdefault(task.key, {})[task.seed] = _read_metrics(done, run_dir)
+                print(f"{task.label}: done by another process, metrics from {done}", flush=True)
+            elif claim_task(task.directory(run_dir)) is None:  # its owner is gone: ours now
+                waiting.remove(task)
+                print(f"{task.label}: its owner is gone; trained here", flush=True)
+                train(task, waiting)
+        if waiting:
+            time.sleep(poll)
+
+
+def _is_failure(exc: BaseException) -> bool:
+    """Whether a task ended in a failure (a crash, NaN), not a stop or a refusal."""
+    if isinstance(exc, AppError):
+        return exc.status == EXIT_ERROR
+    return isinstance(exc, Exception)
+
+
+def log_path() -> str | None:
+    """Where this process's output goes, if known: DLC_LOG, with SLURM's %j, %A and %a."""
+    pattern = os.environ.get("DLC_LOG")
+    if not pattern:
+        return None
+    for key, name in (("%A", "SLURM_ARRAY_JOB_ID"), ("%a", "SLURM_ARRAY_TASK_ID")):
+        pattern = pattern.replace(key, os.environ.get(name, key))
+    return pattern.replace("%j", os.environ.get("SLURM_JOB_ID", "%j"))
+
+
+def record_failure(task_dir: Path, exc: BaseException) -> None:
+    """Write the task's failure.json (the error, who, where its log is); status shows it."""
+    import datetime
+    import socket
+
+    from dlc_common.files import write_json
+
+    write_json(
+        task_dir / FAILURE_FILE,
+        {
+            "error": f"{type(exc).__name__}: {exc}",
+            "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "slurm_job_id": os.environ.get("SLURM_JOB_ID"),
+            "log": log_path(),
+        },
+    )
 
 
 def record_start(ctx: dict[str, Any], precision: str, distribution: dict[str, Any]) -> None:
@@ -145,6 +241,12 @@ def record_start(ctx: dict[str, Any], precision: str, distribution: dict[str, An
         {"profile": config.profile, "values": config.values, "overrides": config.overrides},
         sort_keys=False,
     )
+
+
+def _strategy_of(ctx: dict[str, Any], distribution: dict[str, Any]) -> str:
+    if ctx.get("array_index") is None:
+        return str(distribution["strategy"])
+    return f"SLURM job array ({distribution['strategy']} per index)"
 
 
 def _is_multi_worker_env() -> bool:

@@ -75,6 +75,7 @@ def test_the_job_script_replicates_on_two_workers(
     assert len(re.findall(rf"^{SEEDS[0]}: test_accuracy=", job.output, re.M)) == 2, str(job)
     assert job.output.count("report: ") == 1, str(job)
     assert sorted(p.name for p in run_dir.iterdir()) == [
+        ".report.lock",
         "config.json",
         "depth",
         "environment.json",
