@@ -84,12 +84,13 @@ def test_each_experiment_trains_only_its_own_networks(tmp_path: Path, smoke: Con
 
     short = smoke.override(["symmetry.max_sweeps=50", "epochs=30", "family.momentum_switch=10"])
     configs = {t.experiment.id: t.config for t in tasks(short, plan(short))}
-    assert list(configs) == ["symmetry", "family"]
+    assert list(configs) == ["symmetry", "family", *experiment.ABLATIONS]
     files = {
         "symmetry": [experiment.SYMMETRY_FILE, experiment.WEIGHTS_FILE],
         "family": [experiment.FAMILY_FILE, experiment.WEIGHTS_FILE],
     }
-    for name, config in configs.items():
+    for name in EXPERIMENTS:
+        config = configs[name]
         metrics = experiment.run(config, 3, tmp_path / name)
         assert set(metrics) == set(EXPERIMENTS[name])
         assert sorted(p.name for p in (tmp_path / name).iterdir()) == sorted(files[name])

@@ -10,6 +10,11 @@ seed of ``symmetry`` trains one 6-2-1 network from the seed's initial weights; a
 weights, each on its own random choice of the 4 held-out cases (seed s uses draws s*D to
 s*D + D - 1). ``figures`` is called once per experiment and draws that experiment's figures.
 
+Two ablations of the family trees (``ABLATIONS``) train seeds exactly as ``family`` does, one
+network per seed, each variant with other settings: ``ablation`` at the paper's learning rate
+crossed with the choices the paper leaves open (initial range, summed or averaged error, how
+weight decay applies), ``ablation-20x`` the same open choices at our 20 times the rate.
+
 The engine's own ``fit`` loop costs milliseconds per epoch, and these networks need up to
 50,000 one-step epochs (sweeps), so both experiments train with their own graph sweep loop
 (``training.SweepLoop``, tested to match ``keras.Model.fit``) through the engine's ``run``
@@ -18,6 +23,7 @@ hook.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Mapping
@@ -52,10 +58,15 @@ EXPERIMENTS = {
         "family_held_out_correct",
         "family_held_out_all_correct",
         "family_counterpart_similarity",
+        "family_train_learned",
     ),
 }
+# The ablations of configs/paper.toml and the experiment whose seeds they train.
+ABLATIONS = {"ablation": "family", "ablation-20x": "family"}
 # For the engine: claims.toml's metrics are checked against these before any training.
 METRICS = tuple(name for names in EXPERIMENTS.values() for name in names)
+ERRORS = ("summed", "averaged")
+DECAYS = ("all", "weights", "none")
 
 
 def _positive(config: Config, key: str, kind: type = float) -> Any:
@@ -76,8 +87,17 @@ def _symmetry_trainer(eps: float, alpha: float) -> symmetry.SymmetryTrainer:
 
 
 @cache
-def _family_trainer(setup: family_trees.Setup) -> family_trees.FamilyTreeTrainer:
+def _traced_family_trainer(setup: family_trees.Setup) -> family_trees.FamilyTreeTrainer:
     return family_trees.FamilyTreeTrainer(setup)
+
+
+def _family_trainer(setup: family_trees.Setup) -> family_trees.FamilyTreeTrainer:
+    # Variants that differ only in eps or initial range share one model and traced loop: each
+    # new trace costs about a second, the run of a network about half of one.
+    key = dataclasses.replace(
+        setup, schedule=family_trees.SCHEDULE, init_range=family_trees.INIT_RANGE
+    )
+    return _traced_family_trainer(key).retarget(setup)
 
 
 def family_setup(config: Config) -> family_trees.Setup:
@@ -93,12 +113,27 @@ def family_setup(config: Config) -> family_trees.Setup:
         Phase(switch, eps, float(config["family.alpha_start"])),
         Phase(sweeps - switch, eps, float(config["family.alpha"])),
     )
+    error, decay = (
+        _one_of(config, k, v) for k, v in (("family.error", ERRORS), ("family.decay", DECAYS))
+    )
     return family_trees.Setup(
         schedule=schedule,
-        weight_decay=float(config["family.weight_decay"]),
+        weight_decay=0.0 if decay == "none" else float(config["family.weight_decay"]),
         init_range=_positive(config, "family.init_range"),
         margin=float(config["family.margin"]),
+        averaged=error == "averaged",
+        decay_biases=decay != "weights",
     )
+
+
+def _one_of(config: Config, key: str, choices: tuple[str, ...]) -> str:
+    value = config[key]
+    if value not in choices:
+        raise ConfigError(
+            f"{key}: expected one of {', '.join(repr(c) for c in choices)}, got {value!r}; "
+            "see configs/paper.toml"
+        )
+    return value
 
 
 def _symmetry_settings(config: Config) -> dict[str, Any]:
@@ -163,6 +198,8 @@ def _run_family(config: Config, seed: int, seed_dir: Path) -> dict[str, float]:
         "family_held_out_correct": float(np.mean([r.test_correct / n_test for r in f_runs])),
         "family_held_out_all_correct": float(np.mean([r.test_correct == n_test for r in f_runs])),
         "family_counterpart_similarity": float(np.mean([r.counterpart_similarity for r in f_runs])),
+        # Every training case right: 0 or 1 per network, a rate over seeds at one draw a seed.
+        "family_train_learned": float(np.mean([r.train_correct == 1.0 for r in f_runs])),
     }
 
 
@@ -170,13 +207,15 @@ _RUNS = {"symmetry": _run_symmetry, "family": _run_family}
 
 
 def _experiment(name: str, what: str) -> str:
-    if name not in _RUNS:
+    """The paper's experiment that ``name`` trains: itself, or the one an ablation varies."""
+    kind = ABLATIONS.get(name, name)
+    if kind not in _RUNS:
         raise ConfigError(
             f"{what} {name!r}: this module trains the experiments "
-            f"{', '.join(repr(e) for e in _RUNS)} declared in configs/paper.toml "
-            "([experiments.symmetry], [experiments.family])"
+            f"{', '.join(repr(e) for e in (*_RUNS, *ABLATIONS))} declared in configs/paper.toml "
+            "([experiments.symmetry], [experiments.family] and the ablations)"
         )
-    return name
+    return kind
 
 
 def run(config: Config, seed: int, seed_dir: Path) -> dict[str, float]:
@@ -231,6 +270,8 @@ def figures(
     over seeds and Figure 1; family trees: the held-out cases correct over runs and Figure 4.
     """
     name = _experiment(Path(experiment_dir).name, "figures for experiment")
+    if Path(experiment_dir).name in ABLATIONS:  # its table of rates says it all; seeds.csv
+        return []
     draw = _symmetry_figures if name == "symmetry" else _family_figures
     return draw(Path(experiment_dir), metrics, Path(out_dir))
 

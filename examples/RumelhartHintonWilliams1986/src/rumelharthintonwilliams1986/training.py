@@ -32,13 +32,18 @@ class SummedSquaredError(keras.losses.Loss):
     """The paper's error E = 1/2 sum over cases and output units of (y - d)^2.
 
     With ``margin`` m > 0 (targets 0/1), an output counts as no error once it is within m of its
-    target: above 1 - m when it should be on, below m when it should be off.
+    target: above 1 - m when it should be on, below m when it should be off. With ``averaged``
+    the error is divided by the number of cases (the mean over cases instead of the sum): the
+    same weight changes as the summed error at eps / cases.
     """
 
-    def __init__(self, margin: float = 0.0, name: str = "summed_squared_error") -> None:
+    def __init__(
+        self, margin: float = 0.0, averaged: bool = False, name: str = "summed_squared_error"
+    ) -> None:
         # reduction="sum": the paper's eps applies to the summed error, not a batch mean.
-        super().__init__(name=name, reduction="sum")
+        super().__init__(name=name, reduction="sum_over_batch_size" if averaged else "sum")
         self.margin = margin
+        self.averaged = averaged
 
     def call(self, y_true, y_pred):
         """Per-case error 1/2 sum_j e_j^2; the reduction sums over cases."""
@@ -51,7 +56,7 @@ class SummedSquaredError(keras.losses.Loss):
 
     def get_config(self) -> dict:
         """Serialisable configuration."""
-        return {**super().get_config(), "margin": self.margin}
+        return {**super().get_config(), "margin": self.margin, "averaged": self.averaged}
 
 
 def paper_sgd(eps: float, alpha: float) -> keras.optimizers.SGD:
@@ -66,6 +71,12 @@ def uniform_init(model: keras.Model, seed: int, init_range: float) -> None:
     rng = np.random.default_rng(seed)
     for var in model.trainable_variables:
         var.assign(rng.uniform(-init_range, init_range, size=tuple(var.shape)).astype("float32"))
+
+
+def decayed(variables: Sequence[keras.Variable], biases: bool = True) -> list[keras.Variable]:
+    """The variables weight decay shrinks: all, or only the kernels (``biases=False``)."""
+    # A Dense layer's bias is its one-dimensional variable.
+    return [v for v in variables if biases or len(v.shape) > 1]
 
 
 def reset_optimizer(optimizer: keras.optimizers.SGD) -> None:
@@ -122,6 +133,7 @@ class SweepLoop:
         targets: np.ndarray,
         weight_decay: float = 0.0,
         loss: keras.losses.Loss | None = None,
+        decay_biases: bool = True,
     ) -> None:
         self.model = model
         self.optimizer = optimizer
@@ -132,6 +144,8 @@ class SweepLoop:
         self.loss_fn = loss or SummedSquaredError()
         # The paper shrinks every weight by this fraction after each weight change.
         self.keep = 1.0 - weight_decay
+        # A bias is a weight from an always-on unit; ``decay_biases=False`` spares them.
+        self.decayed = decayed(model.trainable_variables, decay_biases)
         optimizer.build(model.trainable_variables)
         # One traced function per momentum value: Keras SGD reads its momentum as a Python
         # float when tracing, so a schedule switches between functions (each traced once).
@@ -174,7 +188,7 @@ class SweepLoop:
                 grads = tape.gradient(loss, variables)
                 self.optimizer.apply_gradients(zip(grads, variables, strict=True))
                 if self.keep != 1.0:
-                    for v in variables:
+                    for v in self.decayed:
                         v.assign(v * self.keep)
                 k += 1
         return out[0].stack(), out[1].stack(), correct.stack()
@@ -229,12 +243,13 @@ class SweepSchedule(keras.callbacks.Callback):
 class WeightDecay(keras.callbacks.Callback):
     """Shrink every weight by ``fraction`` after each weight change, as the paper does."""
 
-    def __init__(self, fraction: float) -> None:
+    def __init__(self, fraction: float, biases: bool = True) -> None:
         super().__init__()
         self.keep = 1.0 - fraction
+        self.biases = biases
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        for v in self.model.trainable_variables:
+        for v in decayed(self.model.trainable_variables, self.biases):
             v.assign(v * self.keep)
 
 
@@ -246,13 +261,14 @@ def fit_sweeps(
     weight_decay: float = 0.0,
     loss: keras.losses.Loss | None = None,
     callbacks: Sequence[keras.callbacks.Callback] = (),
+    decay_biases: bool = True,
 ) -> keras.callbacks.History:
     """Train with ``keras.Model.fit``: one epoch = one full-batch sweep."""
     optimizer = paper_sgd(schedule[0].eps, schedule[0].alpha)
     model.compile(optimizer=optimizer, loss=loss or SummedSquaredError())
     cbs = [SweepSchedule(schedule), *callbacks]
     if weight_decay:
-        cbs.append(WeightDecay(weight_decay))
+        cbs.append(WeightDecay(weight_decay, decay_biases))
     n = len(targets)
     return model.fit(
         list(x) if isinstance(x, tuple) else x,
