@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "template" / "{{cookiecutter.__repo_name}}"
 PACKAGE = "benchstub"
-GRID = ["--profile", "smoke", "seeds=[0,1,2,3]", "epochs=10", "data.samples=2000"]
+GRID = ["--profile", "smoke", "seeds=[0,1,2,3]", "epochs=20", "data.samples=4000"]
 ONE_TASK = ["--profile", "smoke", "seeds=[0]", "epochs=1", "--only", "depth/one-layer"]
 
 
@@ -90,7 +90,7 @@ def speedup(project: Path, scratch: Path, runs: int) -> None:
     ratio = one / two
     same = results[1] == results[2] and len(results[1]) == 8
     print(
-        f"8 tasks (2 variants x 4 seeds, 10 epochs of 2,000 samples) on {os.cpu_count()} cores: "
+        f"8 tasks (2 variants x 4 seeds, 20 epochs of 4,000 samples) on {os.cpu_count()} cores: "
         f"--jobs 1 {one:.1f} s, --jobs 2 {two:.1f} s (fastest of {runs}); speed-up "
         f"{ratio:.2f}x [goal >= 1.6x: {'met' if ratio >= 1.6 else 'NOT MET'}]; "
         f"metrics identical: {same}"
@@ -105,6 +105,15 @@ def overhead(project: Path, scratch: Path, runs: int) -> None:
         (done,) = run_dir.glob("depth/*/seed-*/metrics.json")
         costs.append(wall - json.loads(done.read_text())["seconds"])
     median = statistics.median(costs)
+    imports = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import tensorflow"], check=True, capture_output=True)
+        imports.append(time.perf_counter() - started)
+    print(
+        f"a fresh interpreter importing TensorFlow: {statistics.median(imports):.2f} s "
+        f"(median of {runs})"
+    )
     print(
         f"one process per task: {median:.2f} s beside the task's own training (median of "
         f"{runs}; max {max(costs):.2f} s), TensorFlow's import included "
