@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# The program's real bibliography lives beside the checkout in ../shared/data.
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# Real data the tests read, shipped with the repository (provenance: tests/data/README.md).
+DATA = ROOT / "tests" / "data"
 
 
 @pytest.fixture(scope="session")
 def dlc_bib() -> Path:
     """The program's own Paperpile export (360 entries)."""
-    path = SHARED_DATA / "DLC.bib"
+    path = DATA / "DLC.bib"
     if not path.exists():
-        pytest.fail(f"{path} is missing: the tests need ../shared/data beside the checkout")
+        pytest.fail(f"{path} is missing: it is part of the repository (git checkout it again)")
     return path
 
 

@@ -125,10 +125,10 @@ def test_root_readme_quickstart_and_dlc_new(
 ) -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     env = clean_env(tmp_path / "home", github, fresh_venv(tmp_path / "venv"))
-    # "In a checkout": a clone of the template repository, with shared/ beside it as here.
+    # "In a checkout": a clone of the template repository and nothing beside it; its tests
+    # read the data shipped in tests/data.
     checkouts = tmp_path / "checkouts"
     checkouts.mkdir()
-    (checkouts / "shared").symlink_to(ROOT.parent / "shared")
     subprocess.run(
         ["git", "clone", "-q", f"https://github.com/{TEMPLATE_REPO}"],
         cwd=checkouts,
