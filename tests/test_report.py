@@ -12,6 +12,7 @@ import pytest
 
 from dlc_common.files import write_json, write_text
 from dlc_common.judge.claims import Claim, Claims, judge
+from dlc_common.judge.preregistration import preregistration, record_judged
 from dlc_common.judge.report import (
     README_END,
     README_START,
@@ -431,3 +432,73 @@ def test_the_results_table_names_experiments_and_the_method_of_each_interval() -
     row = results_table([old], "paper").splitlines()[2]
     assert "| 0.95 ± 0.01 (n=3) | 95% t: [0.9252, 0.9748] | ✅ reproduced |" in row
     assert results_table([old], "paper") == results_table(verdicts[:1], "paper")
+
+
+ACC_CLAIMS = """[[claims]]
+id = "acc"
+metric = "test_accuracy"
+value = 0.9
+tolerance = 0.05
+direction = "higher"
+where = "Table 1"
+
+[[claims]]
+id = "loss"
+metric = "test_loss"
+value = 0.3
+tolerance = 0.1
+direction = "lower"
+where = "Table 1"
+"""
+
+
+def _marked_report(tmp_path: Path, claims: list[Claim]) -> tuple[str, dict]:
+    metrics = {s: {"test_accuracy": 0.93 + s / 100, "test_loss": 0.2} for s in (0, 1, 2)}
+    verdicts = [judge(c, [m[c.metric] for m in metrics.values()]) for c in claims]
+    report = write_report(
+        tmp_path / "report",
+        title="T",
+        profile="paper",
+        run_dir=Path("runs/paper/x"),
+        config={"epochs": 3},
+        claims=Claims(claims),
+        verdicts=verdicts,
+        experiments=[MAIN],
+        results={KEY: metrics},
+        histories={KEY: {}},
+        environment={},
+        preregistration=preregistration(tmp_path),
+    )
+    return report.read_text(), json.loads((tmp_path / "report" / "metrics.json").read_text())
+
+
+def test_the_report_marks_a_claim_changed_after_the_first_paper_run(tmp_path: Path) -> None:
+    # A paper run judged both claims; then acc's tolerance was loosened and the run redrawn.
+    (tmp_path / "claims.toml").write_text(ACC_CLAIMS)
+    first = [CLAIM, Claim("loss", "test_loss", 0.3, 0.1, "lower", "Table 1")]
+    run_dir = tmp_path / "runs" / "paper" / "x"
+    verdicts = [judge(c, [0.8, 0.82, 0.81]) for c in first]
+    record_judged(
+        run_dir, tmp_path, "paper", verdicts, command="replicate", commit=None, judged=True
+    )
+    text, saved = _marked_report(tmp_path, first)
+    assert "changed after the first paper run" not in text
+    assert "### Pre-registration\n\nEvery claim's value, tolerance, direction" in text
+    assert "First judged: `acc`, `loss` by the paper run runs/paper/x judged on" in text
+
+    (tmp_path / "claims.toml").write_text(ACC_CLAIMS.replace("tolerance = 0.05", "tolerance = 0.2"))
+    loosened = [dataclasses.replace(CLAIM, tolerance=0.2), first[1]]
+    text, saved = _marked_report(tmp_path, loosened)
+    (acc_line,) = [line for line in text.splitlines() if line.startswith("- **acc**: ")]
+    assert "⚠️ **changed after the first paper run**: tolerance 0.05 → 0.2" in acc_line
+    assert "first judged: paper run runs/paper/x judged on" in acc_line
+    assert "changed in claims.toml in the working tree (not committed)" in acc_line
+    (loss_line,) = [line for line in text.splitlines() if line.startswith("- **loss**: ")]
+    assert "changed after" not in loss_line
+    assert "**1 of 2 claims changed after the first paper-profile run" in text
+    assert "Unchanged since first judged: `loss` by the paper run" in text
+    record = saved["preregistration"]
+    assert set(record["claims"]) == {"acc", "loss"} and len(record["fingerprint"]) == 64
+    assert record["claims"]["acc"]["fields"]["tolerance"] == 0.2
+    assert record["changes"][0]["claim"] == "acc"
+    assert record["changes"][0]["fields"] == {"tolerance": [0.05, 0.2]}

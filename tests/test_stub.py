@@ -153,6 +153,15 @@ def test_paper_profile_judges_claims_and_rewrites_the_readme(project: Path) -> N
     readme = (project / "README.md").read_text()
     assert "(no results yet)" not in readme and "✅ reproduced" in readme
     assert readme.startswith("# Stub\n") and readme.endswith("The end.\n")
+    # The run records the claims it started with and judged (fingerprints, fields, time).
+    record = json.loads((run_dir / "claims.json").read_text())
+    assert record["profile"] == "paper" and len(record["starts"]) == len(record["judged"]) == 1
+    judged = record["judged"][0]
+    assert judged["command"] == "replicate" and judged["judged"] and judged["time"]
+    assert judged["claims"]["stub-accuracy"]["fields"]["tolerance"] == 0.05
+    assert judged["claims"]["stub-accuracy"]["status"] == "reproduced"
+    assert judged["fingerprint"] == record["starts"][0]["fingerprint"]
+    assert "### Pre-registration\n\nEvery claim's value, tolerance" in report
 
     # A claim the stub cannot meet: judged on the same runs (no retraining), exit 1.
     claims = project / "claims.toml"
@@ -166,6 +175,14 @@ def test_paper_profile_judges_claims_and_rewrites_the_readme(project: Path) -> N
     assert "done earlier" in failed.stdout and ": training" not in failed.stdout
     assert "claim stub-accuracy not reproduced" in failed.stderr
     assert "❌ not reproduced" in (project / "README.md").read_text()
+    # Judged again with another value and tolerance: the report marks it, from the record.
+    tuned = (project / "report" / "REPORT.md").read_text()
+    assert (
+        "- **stub-accuracy**: not reproduced — " in tuned
+        and "**changed after the first paper run**: value 0.9 → 0.9999; tolerance 0.05 → 0 "
+        in tuned
+    )
+    assert len(json.loads((run_dir / "claims.json").read_text())["judged"]) == 2
     # The first run rewrote report/ and the README's table: of the second run's code only
     # the edited claims.toml counts as changed.
     environment = json.loads((run_dir / "environment.json").read_text())

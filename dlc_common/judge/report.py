@@ -45,6 +45,7 @@ from dlc_common import __version__
 from dlc_common.files import write_bytes, write_json, write_text
 from dlc_common.judge import claims as _claims
 from dlc_common.judge.claims import NOT_JUDGED, Claim, Claims, Verdict
+from dlc_common.judge.preregistration import Preregistration, claims_record
 from dlc_common.judge.stats import Estimate
 from dlc_common.run.experiments import DEFAULT_EXPERIMENT, DEFAULT_VARIANT, Experiment, Variant
 
@@ -992,6 +993,87 @@ def _hyperparameters(
     return "\n".join(lines)
 
 
+def _changed_mark(verdict: Verdict, preregistration: Preregistration | None) -> str:
+    """Beside a verdict: the claim changed after the first paper run that judged it."""
+    change = None if preregistration is None else preregistration.change(verdict.claim.id)
+    if change is None:
+        return ""
+    return f" — ⚠️ **changed after the first paper run**: {change.describe()}"
+
+
+def _preregistration_section(
+    claims: Claims, verdicts: Sequence[Verdict], preregistration: Preregistration | None
+) -> str:
+    """The "Pre-registration" paragraph: the claims unchanged since first judged, or not."""
+    if preregistration is None:
+        return ""
+    ids = [v.claim.id for v in verdicts]
+    changed = [c for c in preregistration.changes if c.claim in ids]
+    removed = [c for c in preregistration.changes if c.removed]
+    firsts: dict[str, list[str]] = {}
+    for claim_id in ids:
+        if preregistration.change(claim_id) is None:
+            first = preregistration.first_judged.get(claim_id) or "never (not judged yet)"
+            firsts.setdefault(first, []).append(f"`{claim_id}`")
+    lines = []
+    if not changed and not removed:
+        lines.append(
+            f"Every claim's value, tolerance, direction and the other fields that decide its "
+            f"verdict are as they were when a paper-profile run first judged it (claims "
+            f"fingerprint `{str(preregistration.current.get('fingerprint', ''))[:12]}`)."
+        )
+    else:
+        lines.append(
+            f"**{len(changed)} of {len(ids)} claims changed after the first paper-profile run "
+            "that judged them**, so their verdicts are not pre-registered (the run records in "
+            "runs/ and the git history of claims.toml and report/metrics.json show it):"
+        )
+        lines += [f"- `{c.claim}`: {c.describe()}" for c in changed]
+        lines += [f"- `{c.claim}` (no longer judged): {c.describe()}" for c in removed]
+    if firsts:
+        lines.append(
+            ("Unchanged since first judged" if changed or removed else "First judged")
+            + ": "
+            + "; ".join(f"{', '.join(names)} by the {first}" for first, names in firsts.items())
+            + "."
+        )
+    if preregistration.notes:
+        lines.append("Skipped in the history: " + "; ".join(preregistration.notes) + ".")
+    own = claims.report.get("preregistration", "").strip()
+    if own:
+        lines.append(own)
+    return "\n### Pre-registration\n\n" + "\n\n".join(lines) + "\n"
+
+
+def _preregistration_record(
+    claims: Claims, verdicts: Sequence[Verdict], preregistration: Preregistration | None
+) -> dict[str, Any]:
+    """metrics.json's record: the judged claims' fingerprints and fields, and the changes."""
+    ids = [v.claim.id for v in verdicts]
+    if preregistration is not None and preregistration.current.get("claims"):
+        current = preregistration.current["claims"]
+        judged = {k: current[k] for k in ids if k in current}
+        record: dict[str, Any] = {
+            "fingerprint": preregistration.current.get("fingerprint"),
+            "claims": judged,
+        }
+    else:  # no claims.toml read: the claims as judged (resolved)
+        record = claims_record(claims, ids)
+    if preregistration is not None:
+        record["changes"] = [
+            {
+                "claim": c.claim,
+                "fields": {k: list(v) for k, v in c.fields.items()},
+                "first_judged": c.first_judged,
+                "changed_in": list(c.changed_in),
+                "removed": c.removed,
+            }
+            for c in preregistration.changes
+        ]
+        record["notes"] = list(preregistration.notes)
+    return record
+
+
 def write_report(
     out_dir: str | Path,
     *,
@@ -1010,6 +1092,7 @@ def write_report(
     changes: Mapping[str, Any] | None = None,
     drawn_with: Mapping[str, Any] | None = None,
     incomplete: Sequence[str] = (),
+    preregistration: Preregistration | None = None,
 ) -> Path:
     """Write REPORT.md, metrics.json, seeds.csv and the plots into ``out_dir``; REPORT.md's path.
 
@@ -1022,7 +1105,10 @@ def write_report(
     ``changes`` the values that differ from the profile's file (named at the top and under
     the results table); ``drawn_with`` the git state (``git_state``) of the code that judges
     and draws now, compared with the code of every start of the run in ``environment``;
-    ``incomplete`` the tasks of the run without metrics (a partial report says so first).
+    ``incomplete`` the tasks of the run without metrics (a partial report says so first);
+    ``preregistration`` what the history says about the claims (``preregistration.
+    preregistration``): each claim changed after its first paper-profile judging is marked
+    beside its verdict, and a "Pre-registration" paragraph sums it up.
     """
     own_figures = list(figures)
     out = Path(out_dir)
@@ -1058,7 +1144,10 @@ def write_report(
     config_rows = _hyperparameters(config, experiments, implicit)
     results_parts = [
         results_table(verdicts, profile, changes, experiments),
-        "\n".join(f"- **{v.claim.id}**: {v.status} — {v.reason}" for v in verdicts),
+        "\n".join(
+            f"- **{v.claim.id}**: {v.status} — {v.reason}{_changed_mark(v, preregistration)}"
+            for v in verdicts
+        ),
     ]
     if not implicit:
         results_parts += [
@@ -1115,7 +1204,7 @@ Each claim is judged on a {claims.confidence:.0%} confidence interval over seeds
 seed: {_methods_text(verdicts)}; see the results below. Runs:
 {_runs_text(experiments, results, implicit)}. Compute: {devices}; {seconds / 60:.1f} minutes of
 training in total.
-
+{_preregistration_section(claims, verdicts, preregistration)}
 ### Results
 
 {tally}.
@@ -1179,6 +1268,7 @@ Python {environment.get("python", "?")}, TensorFlow {tf_info.get("version", "?")
             for (e, v), by_seed in sorted(results.items())
         },
         "verdicts": [v.as_dict() for v in verdicts],
+        "preregistration": _preregistration_record(claims, verdicts, preregistration),
     }
     if incomplete:
         record["incomplete"] = list(incomplete)

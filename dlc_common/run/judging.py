@@ -234,6 +234,7 @@ def _judge_and_write(
 ) -> int:
     from dlc_common.files import write_json
     from dlc_common.judge.claims import INCONCLUSIVE, NOT_JUDGED, REPRODUCED
+    from dlc_common.judge.preregistration import preregistration, record_judged
     from dlc_common.judge.report import results_table, update_readme, write_report
     from dlc_common.run.environment import git_state
 
@@ -263,6 +264,20 @@ def _judge_and_write(
     if incomplete and getattr(args, "publish", False):
         raise AppError("--publish: an incomplete run (--partial) is never published")
     published = not incomplete and _publishes(config, args, changes, ctx["only"])
+    drawn_with = git_state(root)
+    # This judging joins the run's claims.json first, so that the history read next knows it
+    # (a claim judged for the first time is first judged here).
+    record_judged(
+        run_dir,
+        root,
+        config.profile,
+        verdicts,
+        command=str(getattr(args, "command", "")),
+        commit=drawn_with.get("commit"),
+        judged=bool(config.judge),
+        published=published,
+        incomplete=bool(incomplete),
+    )
     out = root / "report" if published else run_dir / "report"
     environment = _read_json(run_dir / "environment.json")
     figures = _figures(ctx, results, out)
@@ -282,8 +297,9 @@ def _judge_and_write(
         figures=figures,
         seconds=_seconds(run_dir, todo) if own_loop else None,
         changes=changes,
-        drawn_with=git_state(root),
+        drawn_with=drawn_with,
         incomplete=incomplete,
+        preregistration=preregistration(root, also=[run_dir]),
     )
     print(f"report: {report}")
     if published:

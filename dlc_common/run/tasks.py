@@ -217,8 +217,10 @@ def record_failure(task_dir: Path, exc: BaseException) -> None:
 
 
 def record_start(ctx: dict[str, Any], precision: str, distribution: dict[str, Any]) -> None:
-    """Write the run's config.json and environment.json (keeping every earlier start's)."""
+    """Write the run's config.json and environment.json (keeping every earlier start's), and
+    add this start to claims.json (claims.toml's fingerprints and the time)."""
     from dlc_common.files import write_json
+    from dlc_common.judge import preregistration
     from dlc_common.run.environment import describe_environment
 
     config, run_dir, root = ctx["config"], ctx["run_dir"], ctx["root"]
@@ -234,6 +236,9 @@ def record_start(ctx: dict[str, Any], precision: str, distribution: dict[str, An
         before = _read_json(earlier)
         environment["earlier_starts"] = [*before.pop("earlier_starts", []), before]
     write_json(earlier, environment)
+    # Beside environment.json, not in it: claims.json also grows at every judging (report
+    # --run-dir too), and the history of the claims is read from it alone.
+    preregistration.record_start(run_dir, root, config.profile, environment["git"].get("commit"))
     # In the profile's order: the experiments, their variants and a grid's axes are read
     # back from it (by report and evaluate) in the order they were declared.
     write_json(
