@@ -194,6 +194,15 @@ def test_without_git_or_runs_there_is_no_change(tmp_path: Path) -> None:
     assert claim_changes(tmp_path / "nowhere") == []  # not even a directory: no exception
 
 
+def test_a_claim_that_cannot_be_judged_is_skipped_with_a_note(tmp_path: Path) -> None:
+    # TOML allows nan: no verdict rests on it, and no record may hold it (JSON has no NaN).
+    path = tmp_path / "claims.toml"
+    path.write_text(CLAIMS.replace("value = 0.3", "value = nan"))
+    notes: list[str] = []
+    assert set(claims_record(path, notes=notes)["claims"]) == {"A"}
+    assert "claim 2 skipped (value is not a finite number: nan)" in notes[0]
+
+
 def test_bad_input_in_the_history_is_skipped_with_a_note(repo: Path) -> None:
     (repo / "claims.toml").write_text("this is [not toml")
     (repo / "report" / "metrics.json").write_text("{not json")
@@ -259,3 +268,22 @@ def test_the_model_replication_names_its_statistics_changed_after_its_first_repo
         assert {"tolerance", "value", "direction"}.isdisjoint(change.fields), change
     assert changes["symmetry-sweeps-scale"].fields["statistic"] == ("mean", "median")
     assert not {"family-held-out", "family-paper-rate-learns"} & set(changes)
+
+
+def test_a_report_that_records_its_claims_is_read_as_it_judged_them(tmp_path: Path) -> None:
+    # The report was drawn from a claims.toml edited but not committed (tolerance 0.02); its
+    # own record says so, and outweighs the claims.toml committed beside it (0.05).
+    root = tmp_path / "Paper2026"
+    root.mkdir()
+    _git(root, "init", "-q")
+    (root / "claims.toml").write_text(CLAIMS.replace("tolerance = 0.05", "tolerance = 0.02"))
+    _report(root)
+    report = json.loads((root / "report" / "metrics.json").read_text())
+    report["preregistration"] = claims_record(root / "claims.toml")
+    write_json(root / "report" / "metrics.json", report)
+    (root / "claims.toml").write_text(CLAIMS)
+    _commit(root, "report", "2026-12-01T11:00:00+00:00")
+    (change,) = claim_changes(root)
+    assert change.claim == "A" and change.fields == {"tolerance": (0.02, 0.05)}
+    (where,) = change.changed_in  # the commit of the report, with claims.toml loosened
+    assert where.startswith("commit ") and "2026-12-01" in where

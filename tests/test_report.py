@@ -455,13 +455,14 @@ where = "Table 1"
 def _marked_report(tmp_path: Path, claims: list[Claim]) -> tuple[str, dict]:
     metrics = {s: {"test_accuracy": 0.93 + s / 100, "test_loss": 0.2} for s in (0, 1, 2)}
     verdicts = [judge(c, [m[c.metric] for m in metrics.values()]) for c in claims]
+    own = {"preregistration": "The tolerances were fixed after two trial runs."}
     report = write_report(
         tmp_path / "report",
         title="T",
         profile="paper",
         run_dir=Path("runs/paper/x"),
         config={"epochs": 3},
-        claims=Claims(claims),
+        claims=Claims(claims, report=own),
         verdicts=verdicts,
         experiments=[MAIN],
         results={KEY: metrics},
@@ -485,6 +486,8 @@ def test_the_report_marks_a_claim_changed_after_the_first_paper_run(tmp_path: Pa
     assert "changed after the first paper run" not in text
     assert "### Pre-registration\n\nEvery claim's value, tolerance, direction" in text
     assert "First judged: `acc`, `loss` by the paper run runs/paper/x judged on" in text
+    # The replication's own words on it ([report] preregistration in claims.toml) follow.
+    assert "outside git.\n\nThe tolerances were fixed after two trial runs.\n" in text
 
     (tmp_path / "claims.toml").write_text(ACC_CLAIMS.replace("tolerance = 0.05", "tolerance = 0.2"))
     loosened = [dataclasses.replace(CLAIM, tolerance=0.2), first[1]]

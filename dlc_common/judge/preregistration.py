@@ -130,9 +130,12 @@ def _claim(table: Mapping[str, Any]) -> Claim:
         raise ValueError(f"criterion is not a table: {criterion!r}")
     if not isinstance(values["id"], str):
         raise ValueError(f"id is not a string: {values['id']!r}")
-    for name in ("value", "tolerance"):
-        if not isinstance(values[name], float) or not math.isfinite(values[name]):
-            raise ValueError(f"{name} is not a finite number: {values[name]!r}")
+    for name in ("value", "tolerance", "q", "at_least", "at_most"):
+        x = values.get(name)
+        if (x is not None or name in ("value", "tolerance")) and not (
+            isinstance(x, float) and math.isfinite(x)
+        ):
+            raise ValueError(f"{name} is not a finite number: {x!r}")
     return Claim(**values)
 
 
@@ -344,6 +347,8 @@ class _Event:
     label: str
     claims: Mapping[str, Mapping[str, Any]]  # id -> verdict fields
     judged: frozenset[str] = frozenset()  # the ids it judged (showed a result for)
+    # At the same time, a report (judged before its commit) before claims.toml's version of
+    # that commit, which may already be edited.
     order: int = 0
 
 
@@ -393,8 +398,9 @@ def _run_events(repo: Path, notes: list[str], also: Iterable[Path] = ()) -> list
                 k: v["fields"] for k, v in claims.items() if isinstance(v, dict) and "fields" in v
             }
             seen = frozenset(k for k, v in claims.items() if isinstance(v, dict) and v.get("seen"))
-            commit = str(entry.get("commit") or "")[:8] or "no commit"
-            label = f"paper run {name} judged on {_day(moment)} at commit {commit}"
+            commit = str(entry.get("commit") or "")[:8]
+            code = f"at commit {commit}" if commit else "outside git"
+            label = f"paper run {name} judged on {_day(moment)} {code}"
             events.append(_Event(moment, label, fields, seen))
     return events
 
@@ -439,10 +445,8 @@ def _git_events(repo: Path, notes: list[str]) -> list[_Event]:
     prefix = (_git(repo, "rev-parse", "--show-prefix") or "").strip()
     claims_path, report_path = f"{prefix}claims.toml", f"{prefix}report/metrics.json"
     events: list[_Event] = []
-    order = 0
     versions: dict[str, dict[str, dict[str, Any]]] = {}  # commit -> claims.toml's claims
     for commit, moment, path in _log(top, claims_path):
-        order += 1
         text = _git(top, "show", f"{commit}:{path}")
         if text is None:  # deleted in that commit
             continue
@@ -451,9 +455,8 @@ def _git_events(repo: Path, notes: list[str]) -> list[_Event]:
             continue
         versions[commit] = parsed
         label = f"commit {commit[:8]} of {moment.date().isoformat()}"
-        events.append(_Event(moment, label, parsed, order=order))
+        events.append(_Event(moment, label, parsed, order=1))
     for commit, moment, path in _log(top, report_path):
-        order += 1
         text = _git(top, "show", f"{commit}:{path}")
         if text is None:
             continue
@@ -487,7 +490,7 @@ def _git_events(repo: Path, notes: list[str]) -> list[_Event]:
         label = f"paper report committed in {commit[:8]} on {moment.date().isoformat()}" + (
             f" (run at commit {run})" if run else ""
         )
-        events.append(_Event(moment, label, fields, frozenset(seen), order))
+        events.append(_Event(moment, label, fields, frozenset(seen), order=0))
     return events
 
 

@@ -1013,8 +1013,9 @@ def _preregistration_section(
     firsts: dict[str, list[str]] = {}
     for claim_id in ids:
         if preregistration.change(claim_id) is None:
-            first = preregistration.first_judged.get(claim_id) or "never (not judged yet)"
+            first = preregistration.first_judged.get(claim_id) or ""
             firsts.setdefault(first, []).append(f"`{claim_id}`")
+    never = firsts.pop("", [])
     lines = []
     if not changed and not removed:
         lines.append(
@@ -1036,6 +1037,10 @@ def _preregistration_section(
             + ": "
             + "; ".join(f"{', '.join(names)} by the {first}" for first, names in firsts.items())
             + "."
+        )
+    if never:
+        lines.append(
+            f"Not judged by a paper-profile run yet (no result shown): {', '.join(never)}."
         )
     if preregistration.notes:
         lines.append("Skipped in the history: " + "; ".join(preregistration.notes) + ".")
