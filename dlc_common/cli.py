@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Latently Deep Learning Certificate maintainers
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The ``dlc`` command: name a replication, bake one, run one.
+"""The ``dlc`` command: name a replication, bake one, review one, index many.
 
 This module must stay fast to import: no TensorFlow, no heavy standard-library modules at the
 top. Each subcommand imports what it needs when it runs.
@@ -107,6 +107,26 @@ def _cmd_new(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from dlc_common.review.audit import AuditError, main
+
+    try:
+        return main(args.path, as_json=args.json)
+    except AuditError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _cmd_catalog(args: argparse.Namespace) -> int:
+    try:
+        from dlc_common.review.catalog import main as catalog_main
+    except ModuleNotFoundError as exc:
+        if exc.name != "dlc_common.review.catalog":
+            raise
+        print("dlc catalog: this library version has no catalog", file=sys.stderr)
+        return 1
+    return catalog_main(args.dirs, output=args.output)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``dlc`` command."""
     parser = argparse.ArgumentParser(
@@ -166,6 +186,33 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("-o", "--output-dir", default=".", metavar="DIR", help="where to create it")
     new.add_argument("--no-input", action="store_true", help="do not ask; use the defaults")
     new.set_defaults(run=_cmd_new)
+
+    audit = commands.add_parser(
+        "audit",
+        help="check a replication repository against the review checklist",
+        description="Check a replication repository against the program's rules and the review "
+        "checklist; print the checklist (pass, fail or warn per item, the evidence, the fix). "
+        "Reads only. Exit status: 0 every required item passes, 1 one fails, 2 bad usage.",
+        epilog="examples:  dlc audit\n           dlc audit --json ../MikolovJoulinChopraEtAl2015",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    audit.add_argument(
+        "path", nargs="?", default=".", metavar="PATH", help="the repository (default: here)"
+    )
+    audit.add_argument("--json", action="store_true", help="print the checklist as JSON")
+    audit.set_defaults(run=_cmd_audit)
+
+    catalog = commands.add_parser(
+        "catalog",
+        help="index the replications in some directories",
+        description="Write the program's catalog (Markdown and JSON) of the replication "
+        "repositories found in DIR...: paper, status, verdicts, audit, last paper run.",
+    )
+    catalog.add_argument("dirs", nargs="+", metavar="DIR", help="directories of replications")
+    catalog.add_argument(
+        "-o", "--output", default=".", metavar="OUT_DIR", help="where to write it (default: here)"
+    )
+    catalog.set_defaults(run=_cmd_catalog)
     return parser
 
 
