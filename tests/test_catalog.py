@@ -187,7 +187,7 @@ def test_json_round_trips_and_matches_the_markdown(made: tuple[Path, str]) -> No
     ]
     assert table[0].startswith("| Repository | Paper | Kind | Participant | Status |")
     assert [line.split(" | ")[0][2:] for line in table[1:]] == [
-        row["repository"] for row in data["replications"]
+        row["repository_text"] for row in data["replications"]
     ]
     assert [line.split(" | ")[4] for line in table[1:]] == [
         row["status"].replace("|", "\\|") for row in data["replications"]
@@ -394,3 +394,13 @@ def test_catalog_imports_no_tensorflow() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_two_clones_of_one_name_are_told_apart(tmp_path: Path) -> None:
+    first, second = small_repo(tmp_path / "org-a"), small_repo(tmp_path / "org-b")
+    found = catalog.build([first.parent, second.parent])["replications"]
+    assert [row["repository_text"] for row in found] == [
+        f"Small2020 (in {first.parent})",
+        f"Small2020 (in {second.parent})",
+    ]
+    assert catalog.build([first])["replications"][0]["repository_text"] == "Small2020"

@@ -20,8 +20,8 @@ refuted), ``no paper run yet`` (no report, or a report of another profile), ``br
 
 ``catalog.json`` (``"schema": 1``) holds ``generator``, ``generated`` (UTC), ``dirs``,
 ``notes`` (DIRs without a repository), ``summary`` (rows per status class) and
-``replications``: per row the cells shown (``repository``, ``status``, ``kind``, ``*_text``)
-and the facts behind them (``path``, ``status_class``, ``problems``, ``paper``,
+``replications``: per row the cells shown (``status``, ``kind``, ``*_text``) and the facts
+behind them (``repository``, the folder's name, ``path``, ``status_class``, ``problems``, ``paper``,
 ``participant``, ``claims``, ``last_paper_run``, ``compute``, ``template``, ``audit``).
 
 Reading only, standard library only: no TensorFlow, no network.
@@ -55,7 +55,7 @@ SCHEMA = 1
 MARKERS = ("CITATION.cff", "claims.toml", ".cruft.json")
 FILES = ("catalog.md", "catalog.json", "catalog.html")
 COLUMNS = (
-    ("repository", "Repository"),
+    ("repository_text", "Repository"),
     ("paper_text", "Paper"),
     ("kind", "Kind"),
     ("participant_text", "Participant"),
@@ -433,6 +433,11 @@ def build(dirs: Sequence[str | Path]) -> dict[str, Any]:
     """The catalog of the replications in ``dirs`` as the JSON document it is written as."""
     paths, notes = find(dirs)
     rows = [entry(path) for path in paths]
+    names = [path.name for path in paths]
+    for row, path in zip(rows, paths, strict=True):
+        # Two clones of one name (two organisations, a fork) are told apart by their folder.
+        twice = names.count(path.name) > 1
+        row["repository_text"] = f"{path.name} (in {path.parent})" if twice else path.name
     summary = {name: 0 for name in CLASSES}
     for row in rows:
         summary[row["status_class"]] += 1
