@@ -115,6 +115,11 @@ def check_naming(repo: Repo, facts: dict) -> Findings:
             pass
         facts.setdefault("title", answers.get("title"))
         facts.setdefault("year", year)
+        why = facts.get("_cff_error") or "CITATION.cff cites no paper with authors and year"
+        r.warn(
+            f"{why}: the name is derived from the bake's answers in .cruft.json instead",
+            "cite the paper in CITATION.cff under references (type, title, authors, year)",
+        )
     if answers.get("kind"):
         facts["kind"] = answers["kind"]
     if not authors or year is None:

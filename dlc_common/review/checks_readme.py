@@ -35,7 +35,7 @@ README_PLACEHOLDERS = (
     ),
     (
         "(no paper-profile run yet)",
-        "the results table is the template's empty row",
+        "the results table is the template's empty row ('(no paper-profile run yet)')",
         "run `nox -s replicate -- --profile paper`: it writes the table into README.md",
     ),
     (
