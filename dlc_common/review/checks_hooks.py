@@ -4,12 +4,9 @@
 
 from __future__ import annotations
 
-from dlc_common.review.checking import (
-    Findings,
-    Repo,
-    listed,
-    plural,
-)
+import re
+
+from dlc_common.review.checking import Findings, Repo, listed, norm, plural
 
 
 def check_commit_sizes(repo: Repo, facts: dict) -> Findings:
@@ -120,17 +117,21 @@ def check_dependency_licenses(repo: Repo, facts: dict) -> Findings:
         r.fail(f"cannot check: {exc}", "fix what the message names, then `nox -s licenses`")
         return r
     found, missing = dl.walk(roots, project, inventory)
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+    said, errors = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(said), contextlib.redirect_stderr(errors):
         status = dl.check(found, missing, allowed, repo.path / dl.ALLOW_LIST, python)
-    lines = [line for line in printed.getvalue().splitlines() if line.startswith(dl.PROG)]
-    summary = lines[-1].removeprefix(f"{dl.PROG}: ") if lines else ""
+    # The hook prints each problem as a block starting with its name, then the summary.
+    blocks = re.split(rf"^{re.escape(dl.PROG)}: ", errors.getvalue() + said.getvalue(), flags=re.M)
+    blocks = [norm(block) for block in blocks if block.strip()]
+    summary = next((b for b in reversed(blocks) if " checked in " in b), "")
     if status:
-        problems = [line.removeprefix(f"{dl.PROG}: ") for line in lines[:-1]]
-        r.fail(
-            f"{summary} {listed(problems, 2)}",
-            "replace the strong-copyleft dependency, or add a reviewed entry to .dlc-licenses.toml "
-            "(`nox -s licenses` prints it)",
+        problems = [b for b in blocks if b != summary and not b.startswith(("note:", "passed by"))]
+        fix = (
+            "install the project's environment (`nox -s licenses` does) and audit again"
+            if any(b.startswith("not installed") for b in problems)
+            else "replace the dependency, or add a reviewed entry to .dlc-licenses.toml "
+            "(`nox -s licenses` prints it)"
         )
+        r.fail(f"{summary} {listed(problems, 2)}", fix)
     r.note(summary or f"{len(found)} distributions checked")
     return r
