@@ -480,3 +480,50 @@ def test_a_broken_citation_is_a_failed_item(copy) -> None:
     # The name still follows from the bake's answers, said as a warning.
     naming = result.item("naming")
     assert naming.status == "warn" and ".cruft.json" in naming.evidence
+
+
+def test_tolerance_changed_after_the_paper_run(copy) -> None:
+    repo = copy()
+    path = repo / "claims.toml"
+    text = path.read_text("utf-8")
+    start = text.index('id = "family-held-out"')
+    old = re.compile(r"tolerance = 0\.25\n").search(text, start)
+    assert old is not None
+    path.write_text(text[: old.start()] + "tolerance = 0.5\n" + text[old.end() :], "utf-8")
+    commit(repo, "Loosen a tolerance after the run", "claims.toml")
+    result = audit(repo)
+    # The report no longer matches the claims, and the change is shown as not pre-registered.
+    assert failing(result) == {"report-current"}
+    item = result.item("claims-preregistered")
+    if "this library version cannot" in item.evidence:
+        pytest.skip("dlc_common.judge.preregistration is not part of this library yet")
+    assert item.status == "warn"
+    assert "family-held-out: tolerance 0.25 → 0.5" in item.evidence
+
+
+def test_big_commit_is_named(copy) -> None:
+    repo = copy()
+    lines = "".join(f"VALUE_{i} = {i}\n" for i in range(450))
+    (repo / "tests" / "big_table.py").write_text(
+        "# SPDX-FileCopyrightText: 2026 Audit Test\n# SPDX-License-Identifier: GPL-3.0-or-later\n"
+        + lines,
+        "utf-8",
+    )
+    commit(repo, "One commit far too big", "tests/big_table.py")
+    result = audit(repo)
+    assert result.passed  # the history cannot be changed now: a reviewer weighs it
+    item = result.item("commit-sizes")
+    assert item.status == "warn" and "One commit far too big" in item.evidence
+    assert "452 lines > limit 400" in item.evidence
+
+
+def test_dependency_licences_read_the_repositorys_environment(copy) -> None:
+    """With an environment of its own (.venv), the licence hook's check runs over it."""
+    repo = copy()
+    (repo / ".venv" / "bin").mkdir(parents=True)
+    (repo / ".venv" / "bin" / "python").symlink_to(sys.executable)
+    item = audit(repo).item("dependency-licenses")
+    assert item.status in ("pass", "fail")
+    assert "distributions checked in" in item.evidence
+    if item.status == "fail":  # this interpreter lacks some of the replication's packages
+        assert "not installed" in item.evidence or "licence" in item.evidence
