@@ -527,3 +527,23 @@ def test_dependency_licences_read_the_repositorys_environment(copy) -> None:
     assert "distributions checked in" in item.evidence
     if item.status == "fail":  # this interpreter lacks some of the replication's packages
         assert "not installed" in item.evidence or "licence" in item.evidence
+
+
+def test_audit_writes_nothing(copy) -> None:
+    """Reading only: not a file of the work tree or of .git changes (git's index included)."""
+    repo = copy()
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text("utf-8") + "\nAn uncommitted line.\n", "utf-8")
+    os.utime(repo / "claims.toml")  # a stat change that git status would record in the index
+
+    def snapshot() -> dict[str, tuple[int, int]]:
+        return {
+            str(path.relative_to(repo)): (path.stat().st_mtime_ns, path.stat().st_size)
+            for path in repo.rglob("*")
+            if path.is_file()
+        }
+
+    before = snapshot()
+    result = audit(repo)
+    assert snapshot() == before
+    assert "README.md" in result.item("worktree").evidence
