@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dlc_common import __version__
 from dlc_common.review import (
     checks_files,
     checks_hooks,
@@ -212,6 +213,8 @@ def audit(path: Path | str) -> Audit:
     facts.setdefault("participant", answers.get("participant_name"))
     facts["template_version"] = checks_naming.template_version(repo)
     facts["compute"] = _compute(repo.text("README.md") or "")
+    # An older template's repository lacks what this version checks: both versions are shown.
+    facts["audited_by"] = __version__
     public = {k: v for k, v in facts.items() if not k.startswith("_")}
     return Audit(repo.path, tuple(items), public)
 
@@ -253,6 +256,7 @@ def to_markdown(a: Audit) -> str:
         about.append(f"dlc-template {facts['template_version']}")
     if facts.get("head"):
         about.append(f"HEAD {str(facts['head'])[:12]}")
+    about.append(f"audited by dlc-common {facts.get('audited_by', '?')}")
     if about:
         lines += [" · ".join(about), ""]
     n = counts(a)
