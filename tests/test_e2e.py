@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -82,3 +83,17 @@ def test_baked_repository_nox_sessions(baked_default: Path, tmp_path: Path) -> N
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     for session in sessions:
         assert f"Session {session} was successful" in result.stderr, session
+
+    # Outside GitHub Actions the checklist's verdict is the session's: a fresh repository
+    # fails it on the stub's claims and the missing report.
+    audit = run(
+        [sys.executable, "-m", "nox", "-s", "audit"],
+        project,
+        timeout=600,
+        DLC_COMMON_SOURCE=str(ROOT),
+        GITHUB_STEP_SUMMARY="",
+    )
+    assert audit.returncode != 0, audit.stdout[-4000:] + audit.stderr[-4000:]
+    assert "Session audit failed" in audit.stderr, audit.stderr[-4000:]
+    for item in ("claims", "report", "readme-placeholders"):
+        assert re.search(rf"^- ❌ fail `{item}`", audit.stdout, re.M), audit.stdout[-4000:]

@@ -204,10 +204,20 @@ def test_baked_readme_set_up_and_commands(github: FakeGitHub, tmp_path: Path) ->
 
     rows = [line for line in how.splitlines() if line.startswith("|")]
     commands = [c for row in rows for c in re.findall(r"`(nox [^`]+)`", row)]
-    assert "nox -s test" in commands, commands
+    assert "nox -s test" in commands and "nox -s audit" in commands, commands
+    # As in the repository's CI: the job summary gets the smoke verdicts and the checklist
+    # (which a fresh repository fails, as a warning rather than a failed session).
+    summary = tmp_path / "step-summary.md"
+    env = env | {"GITHUB_STEP_SUMMARY": str(summary)}
+    outs: dict[str, str] = {}
     for command in commands:
         if any(skip in command for skip in NOT_RUN):
             continue
-        out = sh(command, repository, env)
+        out = outs[command] = sh(command, repository, env)
         for session in re.findall(r"-s ([\w-]+)", command):
             assert f"Session {session} was successful" in out, command
+    assert "::warning title=dlc audit::" in outs["nox -s audit"]
+    written = summary.read_text("utf-8")
+    assert "## Results: paper versus replication" in written and "not judged" in written
+    assert "## dlc audit:" in written, written[-3000:]
+    assert re.search(r"^- ❌ fail `claims`", written, re.M), written[-3000:]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nox
@@ -57,6 +59,31 @@ def _name(requirement: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def step_summary(markdown: str) -> None:
+    """Append Markdown to the GitHub Actions job summary (nothing outside GitHub Actions)."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if path and markdown.strip():
+        with open(path, "a", encoding="utf-8") as summary:
+            summary.write(markdown.rstrip() + "\n\n")
+
+
+def newest_report(since: float) -> Path | None:
+    """The report a run wrote after ``since``: the published one or a run directory's."""
+    found = [Path("report/REPORT.md"), *Path("runs").glob("*/*/report/REPORT.md")]
+    fresh = [p for p in found if p.is_file() and p.stat().st_mtime >= since]
+    return max(fresh, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def results_section(report: Path) -> str:
+    """The report's verdict table: its section "Results: paper versus replication", without
+    the per-experiment tables after it."""
+    text = report.read_text(encoding="utf-8")
+    found = re.search(r"^## Results: paper versus replication\n.*?(?=^##|\Z)", text, re.M | re.S)
+    if not found:
+        return f"{report}: no results section"
+    return f"{found.group(0).rstrip()}\n\n(from `{report}`)"
+
+
 def source_files() -> list[str]:
     """The files that must carry an SPDX header (the file types the pre-commit hook checks)."""
     suffixes = {".py", ".pyi", ".sh", ".sbatch", ".yml", ".yaml", ".toml", ".ipynb"}
@@ -78,10 +105,41 @@ def test(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def replicate(session: nox.Session) -> None:
-    """Replicate: the smoke profile by default, ``-- --profile paper`` for the real run."""
+    """Replicate: the smoke profile by default, ``-- --profile paper`` for the real run.
+
+    In GitHub Actions the verdict table of the run's report goes to the job summary.
+    """
     install(session, "cpu")
     args = session.posargs or ["--profile", "smoke"]
-    session.run("python", "-m", PACKAGE, "replicate", *args)
+    started = time.time()
+    try:
+        session.run("python", "-m", PACKAGE, "replicate", *args)
+    finally:
+        report = newest_report(since=started)
+        if report is not None:
+            step_summary(results_section(report))
+
+
+@nox.session(python=PYTHON)
+def audit(session: nox.Session) -> None:
+    """Check the repository against the program's review checklist (``dlc audit``).
+
+    In GitHub Actions the checklist goes to the job summary, and failing items are shown as
+    a warning rather than a failed job: a pull request in progress is not yet up for review.
+    """
+    install(session)
+    command = [str(Path(session.bin) / "dlc"), "audit", *session.posargs]
+    if not os.environ.get("GITHUB_STEP_SUMMARY"):
+        session.run(*command, external=True)
+        return
+    result = subprocess.run(command, capture_output=True, text=True)
+    print(result.stdout, end="")
+    print(result.stderr, end="", file=sys.stderr)
+    if result.returncode not in (0, 1):
+        session.error(f"dlc audit failed with exit status {result.returncode}")
+    step_summary(result.stdout)
+    if result.returncode:
+        print("::warning title=dlc audit::required review items fail (see the job summary)")
 
 
 @nox.session(python=PYTHON)
