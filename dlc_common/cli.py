@@ -117,13 +117,8 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_catalog(args: argparse.Namespace) -> int:
-    try:
-        from dlc_common.review.catalog import main as catalog_main
-    except ModuleNotFoundError as exc:
-        if exc.name != "dlc_common.review.catalog":
-            raise
-        print("dlc catalog: this library version has no catalog", file=sys.stderr)
-        return 1
+    from dlc_common.review.catalog import main as catalog_main
+
     return catalog_main(args.dirs, output=args.output)
 
 
@@ -205,8 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     catalog = commands.add_parser(
         "catalog",
         help="index the replications in some directories",
-        description="Write the program's catalog (Markdown and JSON) of the replication "
-        "repositories found in DIR...: paper, status, verdicts, audit, last paper run.",
+        description="Write the program's catalog (Markdown, JSON and a static HTML page) of "
+        "the replication repositories found in DIR...: paper, status, verdicts, audit, last "
+        "paper run.",
     )
     catalog.add_argument("dirs", nargs="+", metavar="DIR", help="directories of replications")
     catalog.add_argument(
