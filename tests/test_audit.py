@@ -315,6 +315,9 @@ def test_fresh_bake_fails_placeholders_claims_and_report(tmp_path: Path) -> None
         assert phrase in placeholders.evidence
     assert "None yet." in placeholders.evidence and "synthetic" in placeholders.evidence
     assert "stub-accuracy, stub-depth" in result.item("claims").evidence
+    # The stub marks no value as the paper's: a warning that says how to mark one.
+    assert result.item("deviations").status == "warn"
+    assert "paper_<key>" in result.item("deviations").fix
     assert "claims.toml" in result.item("claims").fix
     assert "report/metrics.json" in result.item("report").evidence
     assert "nox -s replicate -- --profile paper" in result.item("report").fix
@@ -331,14 +334,41 @@ def test_model_replication_in_its_subdirectory() -> None:
     assert result.facts["repo_name"] == NAME
     # What it truly lacks: 9 of the commits that touched it are over the commit-size limit
     # (the dlc-template history it grew in), no environment here to read its dependencies'
-    # licences from, and no way to compare its config with the paper's values.
+    # licences from.
     sizes = result.item("commit-sizes")
     assert sizes.status == "warn" and "over the limit" in sizes.evidence
     assert "touch examples/RumelhartHintonWilliams1986" in sizes.evidence
     assert result.item("dependency-licenses").status == "warn"
     assert "nox -s licenses" in result.item("dependency-licenses").fix
-    assert result.item("deviations").status == "warn"
-    assert "paper_eps" in result.item("deviations").evidence
+    # Its one value marked as the paper's (family.paper_eps) is written under Deviations.
+    deviations = result.item("deviations")
+    assert deviations.status == "pass" and "family.eps" in deviations.evidence
+
+
+def test_a_deviation_not_written_down(copy) -> None:
+    repo = copy()
+    readme = repo / "README.md"
+    text = readme.read_text("utf-8")
+    start = text.index("1. **Family trees: learning rate 0.1")
+    end = text.index("2. Family trees: initial weights")
+    readme.write_text(text[:start] + text[end:], "utf-8")
+    commit(repo, "Deviations without the learning rate", "README.md")
+    result = audit(repo)
+    assert failing(result) == {"deviations"}
+    item = result.item("deviations")
+    assert "family.eps = 0.1 (paper: 0.005)" in item.evidence
+    assert "Deviations in README.md" in item.fix
+
+
+def test_a_setting_marked_as_the_papers_but_equal_warns(copy) -> None:
+    repo = copy()
+    config = repo / "configs" / "paper.toml"
+    text = config.read_text("utf-8").replace(
+        "momentum_switch = 20\n", "momentum_switch = 20\npaper_momentum_switch = 20\n"
+    )
+    config.write_text(text, "utf-8")
+    item = audit(repo).item("deviations")
+    assert item.status == "warn" and "family.momentum_switch" in item.evidence
 
 
 def test_no_tensorflow_is_imported() -> None:

@@ -125,7 +125,7 @@ CHECKS: tuple[tuple[str, str, bool, Check], ...] = (
     (
         "deviations",
         "Every difference from the paper's values is a written deviation",
-        False,
+        True,
         checks_readme.check_deviations,
     ),
     (

@@ -317,32 +317,92 @@ def check_report_text(repo: Repo, facts: dict) -> Findings:
     return r
 
 
-def check_deviations(repo: Repo, facts: dict) -> Findings:
-    r = Findings()
-    # dlc_common has no way for a config to mark a value as the paper's (configs/paper.toml is
-    # "the paper's hyperparameters" as a whole), so there is nothing to compare. Keys named
-    # paper_* are shown as evidence only: no part of the library gives them a meaning.
-    try:
-        config = repo.toml("configs/paper.toml") or {}
-    except ValueError:
-        config = {}
-    marked = []
+def paper_values(config: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """The values configs/paper.toml marks as the paper's: ``(key, ours, the paper's)``.
+
+    The convention (written in the template's configs/paper.toml): a key ``paper_X`` beside
+    ``X`` in the same table holds the paper's value of ``X`` where the replication uses
+    another; also inside an experiment's ``set`` table and its variants.
+    """
+    found: list[tuple[str, Any, Any]] = []
 
     def walk(table: dict[str, Any], prefix: str) -> None:
         for key, value in table.items():
-            if isinstance(value, dict) and key != "experiments":
+            if isinstance(value, dict):
                 walk(value, f"{prefix}{key}.")
-            elif key.startswith("paper_") and key[6:] in table:
-                marked.append(
-                    f"{prefix}{key[6:]} = {table[key[6:]]!r} (paper_{key[6:]} = {value!r})"
-                )
+            elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                for number, entry in enumerate(value):
+                    label = entry.get("id", number) if isinstance(entry, dict) else number
+                    walk(entry, f"{prefix}{key}[{label}].")
+            elif key.startswith("paper_") and key[len("paper_") :] in table:
+                name = key[len("paper_") :]
+                found.append((f"{prefix}{name}", table[name], value))
 
     walk(config, "")
-    hint = f"; keys named paper_* that look like one: {listed(marked, 3)}" if marked else ""
-    r.warn(
-        "not checked: configs mark no value as the paper's (dlc_common has no convention for it)"
-        + hint,
-        "a reviewer compares configs/paper.toml with the paper and the README's Deviations "
-        "section by hand",
+    return found
+
+
+def check_deviations(repo: Repo, facts: dict) -> Findings:
+    r = Findings()
+    try:
+        config = repo.toml("configs/paper.toml") or {}
+    except ValueError as exc:
+        r.fail(str(exc), "fix configs/paper.toml")
+        return r
+    marked = paper_values(config)
+    if not marked:
+        r.warn(
+            "configs/paper.toml marks no value as the paper's (a key paper_X beside X), so "
+            "the differences from the paper cannot be checked against the Deviations section",
+            "beside each setting that differs from the paper, write the paper's value as "
+            "paper_<key> (e.g. paper_learning_rate = 0.1) and list the change under "
+            "Deviations in README.md",
+        )
+        return r
+    readme = repo.text("README.md") or ""
+    deviations = next(
+        (
+            body
+            for head, body in md_sections(readme).items()
+            if head.lower().startswith("deviation")
+        ),
+        "",
+    )
+    differing = [(k, ours, theirs) for k, ours, theirs in marked if ours != theirs]
+    unwritten = [
+        f"{key} = {ours!r} (paper: {theirs!r})"
+        for key, ours, theirs in differing
+        if not _mentions(deviations, key, ours, theirs)
+    ]
+    if unwritten:
+        r.fail(
+            f"configs/paper.toml differs from the paper's value and README.md's Deviations "
+            f"section does not name it: {listed(unwritten, 4)}",
+            "write each under Deviations in README.md (the setting by its key, the paper's "
+            "value, ours and why)",
+        )
+    same = [key for key, ours, theirs in marked if ours == theirs]
+    if same:
+        r.warn(
+            f"marked as the paper's but equal to it: {listed(same, 4)}",
+            "remove those paper_<key> marks from configs/paper.toml (they are not deviations)",
+        )
+    r.note(
+        f"{plural(len(differing), 'setting')} differing from the paper's, each named under "
+        f"Deviations: {listed([k for k, _, _ in differing], 4)}"
+        if differing
+        else "every value marked as the paper's is the paper's"
     )
     return r
+
+
+def _mentions(text: str, key: str, ours: Any, theirs: Any) -> bool:
+    """Whether ``text`` writes down the deviation of ``key``: it names the setting (dotted, or
+    its last part as a word), or gives both values, ours and the paper's."""
+    last = re.split(r"[.\]]", key.rstrip("]"))[-1]
+    if key in text or re.search(rf"(?<![\w.]){re.escape(last)}(?!\w)", text):
+        return True
+    return all(
+        re.search(rf"(?<![\w.]){re.escape(str(value))}(?![\w]|\.\d)", text)
+        for value in (ours, theirs)
+    )
