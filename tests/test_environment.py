@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dlc_common.judge import report
-from dlc_common.run.environment import describe_environment, git_state
+from dlc_common.run.environment import cpu_description, describe_environment, git_state
 
 
 def git(cwd: Path, *args: str) -> None:
@@ -93,6 +93,28 @@ def test_environment_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert record["slurm"]["SLURM_JOB_ID"] == "4242"
     assert record["packages"]["dlc-common"] and record["command"]
     assert record["git"]["commit"] is None
+    assert record["cpu"]["model"] and isinstance(record["cpu"]["flags"], list)
+
+
+CPUINFO = """processor\t: 0
+vendor_id\t: AuthenticAMD
+model name\t: AMD EPYC 9B14
+flags\t\t: fpu sse4_2 avx avx2 fma avx512f avx512_bf16 ht
+
+processor\t: 1
+model name\t: something else
+flags\t\t: fpu
+"""
+
+
+def test_the_cpu_model_and_the_flags_that_choose_kernels_are_recorded() -> None:
+    # Float results on a CPU can differ in their last bits between instruction sets.
+    cpu = cpu_description(CPUINFO)
+    assert cpu == {
+        "model": "AMD EPYC 9B14",
+        "flags": ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_bf16"],
+    }
+    assert cpu_description("")["model"]  # no /proc/cpuinfo: platform's word for it
 
 
 def test_missing_matplotlib_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -89,9 +89,16 @@ def test_write_report(tmp_path: Path) -> None:
         experiments=[MAIN],
         results=results,
         histories={KEY: histories},
-        environment={"git": {"commit": "abc123", "dirty": True}, "python": "3.11"},
+        environment={
+            "git": {"commit": "abc123", "dirty": True},
+            "python": "3.11",
+            "cpu_count": 2,
+            "cpu": {"model": "AMD EPYC 9B14", "flags": ["sse4_2", "avx2", "fma", "avx512f"]},
+        },
     )
     text = report.read_text()
+    # The CPU beside the platform: its instruction set decides a float result's last bits.
+    assert "AMD EPYC 9B14 (2 cores; avx2, avx512f)" in text
     for heading in (
         "# Reproducibility report: Learning Longer Memory",
         "### Scope of reproducibility",

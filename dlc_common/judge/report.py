@@ -993,6 +993,17 @@ def _hyperparameters(
     return "\n".join(lines)
 
 
+def _cpu_text(environment: dict[str, Any]) -> str:
+    """', AMD EPYC 9B14 (2 cores; avx2)': the CPU, whose kernels set the last bits."""
+    cpu = environment.get("cpu") or {}
+    if not isinstance(cpu, dict) or not cpu.get("model"):
+        return ""
+    flags = ", ".join(str(f) for f in cpu.get("flags") or [] if str(f).startswith("avx"))
+    cores = environment.get("cpu_count")
+    inside = "; ".join(x for x in (f"{cores} cores" if cores else "", flags) if x)
+    return f", {cpu['model']}" + (f" ({inside})" if inside else "")
+
+
 def _changed_mark(verdict: Verdict, preregistration: Preregistration | None) -> str:
     """Beside a verdict: the claim changed after the first paper run that judged it."""
     change = None if preregistration is None else preregistration.change(verdict.claim.id)
@@ -1246,7 +1257,8 @@ training in total.
 
 Python {environment.get("python", "?")}, TensorFlow {tf_info.get("version", "?")},
 {", ".join(f"{k} {v}" for k, v in sorted(environment.get("packages", {}).items()))};
-{environment.get("platform", "?")}. The full record is `environment.json` in the run directory.
+{environment.get("platform", "?")}{_cpu_text(environment)}. The full record is `environment.json` in
+the run directory.
 """
     write_text(out / "seeds.csv", _seeds_csv(results))
     record: dict[str, Any] = {

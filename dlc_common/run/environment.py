@@ -88,6 +88,32 @@ def _versions(extra: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
+# The instruction-set extensions that decide which CPU kernels TensorFlow (oneDNN, Eigen) runs,
+# and so the last bits of a float result: two machines differing here may differ there.
+CPU_FLAGS = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_bf16", "amx_tile")
+
+
+def cpu_description(cpuinfo: str | None = None) -> dict[str, Any]:
+    """The CPU's model and its kernel-relevant flags, from /proc/cpuinfo (Linux) or platform."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            cpuinfo = ""
+    fields: dict[str, str] = {}
+    for line in cpuinfo.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() not in fields:
+            fields[key.strip()] = value.strip()
+        if not line.strip() and fields:
+            break  # the first processor's block describes them all
+    flags = set(fields.get("flags", "").split())
+    return {
+        "model": fields.get("model name") or platform.processor() or platform.machine(),
+        "flags": [flag for flag in CPU_FLAGS if flag in flags],
+    }
+
+
 def describe_environment(
     project_dir: str | Path, seeds: list[int], extra_packages: tuple[str, ...] = ()
 ) -> dict[str, Any]:
@@ -102,6 +128,7 @@ def describe_environment(
         "platform": platform.platform(),
         "hostname": platform.node(),
         "cpu_count": os.cpu_count(),
+        "cpu": cpu_description(),
         "packages": _versions(extra_packages),
         "slurm": {k: v for k, v in os.environ.items() if k.startswith("SLURM_") and "JOB" in k},
         "slurm_job_id": os.environ.get("SLURM_JOB_ID"),
@@ -113,6 +140,9 @@ def describe_environment(
                 "TF_CPP_MIN_LOG_LEVEL",
                 "TF_ENABLE_ONEDNN_OPTS",
                 "TF_DETERMINISTIC_OPS",
+                "TF_NUM_INTRAOP_THREADS",
+                "TF_NUM_INTEROP_THREADS",
+                "OMP_NUM_THREADS",
                 "DLC_DATA_DIR",
             )
             if k in os.environ
