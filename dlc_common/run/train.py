@@ -44,6 +44,13 @@ from dlc_common.run.callbacks import (
     restore_backup,
 )
 from dlc_common.run.cluster import cluster_from_environment
+from dlc_common.run.compiled import (
+    ChunkHistory,
+    StopWhen,
+    StopWhenCallback,
+    _criterion_met,
+    train_one,
+)
 from dlc_common.run.rundirs import BACKUP_DIR, HISTORY_FILE
 from dlc_common.run.steploop import (
     StepLoop,
@@ -78,6 +85,7 @@ class FitResult:
     completed: bool = True
     diverged: bool = False
     stopped_by_signal: int | None = None
+    criterion_met: bool = False  # training stopped because ``stop_when`` held
 
 
 @stop.catching  # a signal from the start on is a request, never a crash in mid-set-up
@@ -94,6 +102,8 @@ def fit(
     backup_seconds: float = 30.0,
     keep_backup: bool = False,
     verbose: str | int = "auto",
+    epochs_per_call: int | None = None,
+    stop_when: StopWhen | None = None,
     **fit_kwargs: Any,
 ) -> FitResult:
     """Train with ``keras.Model.fit`` and the default callbacks, writing into ``run_dir``.
@@ -109,6 +119,22 @@ def fit(
     copy outside the strategy, which each worker may evaluate on its own.
     TensorBoard logs are written when the ``tensorboard`` package is installed (tensorflow-cpu
     does not bring it) unless ``tensorboard=False``.
+
+    ``stop_when(logs)`` ends training after the first epoch whose logs meet it (a criterion
+    such as ``lambda logs: logs["loss"] < 0.01``, written with operators that work on tensors);
+    the history's ``stop_when`` column records it and the result's ``criterion_met``.
+
+    ``epochs_per_call=N`` trains in dlc_common's compiled loop (``compiled``) instead of
+    ``keras.Model.fit``, for small models whose epochs are short: N epochs per call into the
+    graph, each step the model's own ``train_step``, so the weights are those of ``fit``.
+    ``train_data`` is then a finite tf.data.Dataset or a tuple of arrays cut into
+    ``batch_size`` batches in order (default: one full batch per epoch); no validation data.
+    Callbacks see every epoch with its own logs, but after the call that ran it: a callback
+    that reads or changes the weights or the optimizer sees them every N epochs, and a
+    callback's stop request takes effect after the chunk. Backups and stop signals act every N
+    epochs, a NaN loss stops at its own epoch. For mini-batches, Keras's own
+    ``compile(steps_per_execution=S)`` already runs S steps (at most one epoch) per call on
+    the default path.
     """
     strategy = strategy or tf.distribute.get_strategy()
     multi_worker = _is_multi_worker(strategy)
@@ -134,7 +160,7 @@ def fit(
         scratch = Path(tempfile.mkdtemp(prefix="dlc-fit-"))
     out = Path(run_dir) if scratch is None else scratch
     out.mkdir(parents=True, exist_ok=True)
-    history = MetricHistory(out / HISTORY_FILE)
+    history = (MetricHistory if epochs_per_call is None else ChunkHistory)(out / HISTORY_FILE)
     backup = Backup(out / BACKUP_DIR, backup_seconds)
     stopper = StopOnSignal(backup)
     # Every worker resumes from the chief's backup (on a file system they all see): their
@@ -160,17 +186,35 @@ def fit(
     all_callbacks = [*defaults, *callbacks, stopper]
     # Our pipelines shuffle; Keras's own shuffle=True would only warn about a Dataset.
     fit_kwargs.setdefault("shuffle", False)
+    if stop_when is not None and epochs_per_call is None:
+        all_callbacks.insert(-1, StopWhenCallback(stop_when))  # before the history writes
     try:
-        if multi_worker:
+        if epochs_per_call is not None:
+            if multi_worker or validation_data is not None or fit_kwargs.pop("shuffle"):
+                raise TypeError(
+                    "fit: epochs_per_call (the compiled loop) takes no validation_data, no "
+                    "shuffle (shuffle in the pipeline) and no MultiWorkerMirroredStrategy"
+                )
+            batch_size = fit_kwargs.pop("batch_size", None)
+            if fit_kwargs:
+                raise TypeError(
+                    f"fit: {', '.join(sorted(fit_kwargs))} not supported with epochs_per_call"
+                )
+            train: Callable[..., Any] = functools.partial(
+                train_one,
+                model,
+                epochs_per_call=epochs_per_call,
+                batch_size=batch_size,
+                stop_when=stop_when,
+            )
+        elif multi_worker:
             fit_kwargs.pop("shuffle")  # our pipelines shuffle
             if fit_kwargs:
                 raise TypeError(
                     f"fit: {', '.join(sorted(fit_kwargs))} not supported under "
                     "MultiWorkerMirroredStrategy (dlc_common's step loop)"
                 )
-            train: Callable[..., Any] = functools.partial(
-                StepLoop(model, strategy).fit, stopper=stopper
-            )
+            train = functools.partial(StepLoop(model, strategy).fit, stopper=stopper)
         else:
             train = functools.partial(model.fit, **fit_kwargs)
         train(
@@ -186,7 +230,8 @@ def fit(
         history.close()
     rows = read_history(out / HISTORY_FILE)
     diverged = any(row.get("loss", 0.0) is None for row in rows)
-    done = bool(rows) and rows[-1]["epoch"] >= epochs and not diverged
+    met = _criterion_met(rows)
+    done = bool(rows) and (rows[-1]["epoch"] >= epochs or met) and not diverged
     if multi_worker and builder is not None:
         # Keras 3 cannot evaluate or predict under MultiWorkerMirroredStrategy either: hand
         # back a copy of the trained model outside the strategy, for each worker to use alone.
@@ -201,6 +246,7 @@ def fit(
         completed=done,
         diverged=diverged,
         stopped_by_signal=stopper.received,
+        criterion_met=met,
     )
     if done and keep_backup and scratch is None:
         backup.save(epochs)  # a restart now skips straight to what comes after training
