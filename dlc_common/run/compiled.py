@@ -24,8 +24,11 @@ Importing this module imports TensorFlow and Keras.
 from __future__ import annotations
 
 import math
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 # isort: off
@@ -40,10 +43,14 @@ from dlc_common.run import stop
 from dlc_common.run.callbacks import (
     Backup,
     MetricHistory,
+    NanGuard,
     StopOnSignal,
+    read_history,
+    restore_backup,
 )
+from dlc_common.run.rundirs import BACKUP_DIR, HISTORY_FILE
 
-__all__ = ["CRITERION_KEY", "ChunkHistory", "StopWhen"]
+__all__ = ["CRITERION_KEY", "ChunkHistory", "StopWhen", "fit_trials"]
 
 # ``stop_when(logs)``: logs of one epoch (tensors in the graph, floats under keras fit) -> a
 # boolean; write it with operators that work on both: ``lambda logs: logs["loss"] < 0.01``.
@@ -362,3 +369,126 @@ def train_one(
 
 def _criterion_met(rows: Sequence[dict[str, Any]]) -> bool:
     return bool(rows) and bool(rows[-1].get(CRITERION_KEY))
+
+
+def _check_model(model: Any, seed: int, reference: keras.Model | None) -> keras.Model:
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"fit_trials: builder: expected a keras.Model, got {model!r} (seed {seed})")
+    if not model.compiled:
+        raise ValueError(
+            f"fit_trials: builder: the model of seed {seed} is not compiled; call "
+            "model.compile(...) in the builder"
+        )
+    if reference is not None:
+        shapes = [tuple(v.shape) for v in model.trainable_variables]
+        if shapes != [tuple(v.shape) for v in reference.trainable_variables]:
+            raise ValueError(
+                f"fit_trials: builder: the model of seed {seed} has other weight shapes than the "
+                "first one; trials side by side must share their shapes"
+            )
+    return model
+
+
+@stop.catching
+def fit_trials(
+    builder: Callable[[], keras.Model],
+    data_per_trial: Sequence[Any],
+    *,
+    seeds: Sequence[int],
+    epochs: int,
+    run_dirs: Sequence[str | Path | None] | None = None,
+    stop_when: StopWhen | None = None,
+    epochs_per_call: int = 100,
+    batch_size: int | None = None,
+    backup_seconds: float = 30.0,
+    keep_backup: bool = False,
+    verbose: str | int = 0,
+) -> list[Any]:
+    """Train one model per seed side by side in one graph; one ``FitResult`` per trial.
+
+    Trial k is ``builder()`` called after ``keras.utils.set_random_seed(seeds[k])``, trained
+    on ``data_per_trial[k]`` (a finite tf.data.Dataset, e.g. ``dlc_common.data.pipeline`` with
+    that trial's seed, or a tuple of arrays cut into ``batch_size`` batches in order, default
+    one full batch): the same weights as ``fit(builder, data_per_trial[k], ...)`` under that
+    seed. Each trial writes its history and backups into ``run_dirs[k]`` (None: nothing lasting)
+    and resumes from there. ``stop_when(logs)`` is a trial's criterion, read at the end of each
+    of its epochs in the graph (``lambda logs: logs["loss"] < 0.01``): a trial that meets it,
+    or whose loss is NaN, stops at that epoch while the others go on. Epochs run in chunks of
+    ``epochs_per_call``; the callbacks see every epoch, backups and stop signals act between
+    chunks.
+    """
+    from dlc_common.run.train import FitResult  # train imports this module
+
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("fit_trials: seeds: expected at least one seed, got none")
+    if len(data_per_trial) != len(seeds):
+        raise ValueError(
+            f"fit_trials: data_per_trial: expected one entry per seed ({len(seeds)}), got "
+            f"{len(data_per_trial)}"
+        )
+    dirs = list(run_dirs) if run_dirs is not None else [None] * len(seeds)
+    if len(dirs) != len(seeds):
+        raise ValueError(f"fit_trials: run_dirs: expected {len(seeds)} entries, got {len(dirs)}")
+    if epochs_per_call < 1:
+        raise ValueError(f"fit_trials: epochs_per_call must be at least 1, got {epochs_per_call}")
+    models: list[keras.Model] = []
+    for seed in seeds:
+        keras.utils.set_random_seed(seed)
+        models.append(_check_model(builder(), seed, models[0] if models else None))
+    scratch = [Path(tempfile.mkdtemp(prefix="dlc-trial-")) if d is None else None for d in dirs]
+    outs = [Path(d) if s is None else s for d, s in zip(dirs, scratch, strict=True)]
+    trials, backups, stoppers = [], [], []
+    try:
+        for model, out in zip(models, outs, strict=True):
+            out.mkdir(parents=True, exist_ok=True)
+            start = restore_backup(model, out / BACKUP_DIR)
+            rows = [r for r in read_history(out / HISTORY_FILE) if r.get("epoch", 0) <= start]
+            backup = Backup(out / BACKUP_DIR, backup_seconds)
+            stopper = StopOnSignal(backup)
+            every = [ChunkHistory(out / HISTORY_FILE), NanGuard()]
+            finished = start > 0 and _criterion_met(rows)
+            trials.append(
+                _Trial(
+                    model,
+                    every,
+                    [backup, stopper],
+                    start,
+                    criterion=stop_when is not None,
+                    finished=finished,
+                )
+            )
+            backups.append(backup)
+            stoppers.append(stopper)
+        where = "fit_trials: data_per_trial"
+        graph = _Graph(models, data_per_trial, batch_size, stop_when, where)
+        _drive(graph, trials, epochs=epochs, per_call=epochs_per_call, verbose=verbose)
+        results = []
+        for trial, out, backup, stopper in zip(trials, outs, backups, stoppers, strict=True):
+            rows = read_history(out / HISTORY_FILE)
+            diverged = any(row.get("loss", 0.0) is None for row in rows)
+            met = _criterion_met(rows)
+            done = bool(rows) and not diverged and (rows[-1]["epoch"] >= epochs or met)
+            if done and keep_backup and rows:
+                backup.save(rows[-1]["epoch"])
+            elif done or diverged:
+                shutil.rmtree(out / BACKUP_DIR, ignore_errors=True)
+            results.append(
+                FitResult(
+                    model=trial.model,
+                    history=rows,
+                    initial_epoch=trial.start,
+                    completed=done,
+                    diverged=diverged,
+                    stopped_by_signal=stopper.received,
+                    criterion_met=met,
+                )
+            )
+        return results
+    finally:
+        for trial in trials:
+            for history in trial.histories:
+                history.close()
+        for path in scratch:
+            if path is not None:
+                shutil.rmtree(path, ignore_errors=True)

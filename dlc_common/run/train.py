@@ -49,6 +49,7 @@ from dlc_common.run.compiled import (
     StopWhen,
     StopWhenCallback,
     _criterion_met,
+    fit_trials,
     train_one,
 )
 from dlc_common.run.rundirs import BACKUP_DIR, HISTORY_FILE
@@ -70,6 +71,7 @@ __all__ = [
     "StopOnSignal",
     "agree_to_stop",
     "fit",
+    "fit_trials",
     "read_history",
     "restore_backup",
 ]
