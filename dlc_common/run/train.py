@@ -189,7 +189,8 @@ def fit(
     # Our pipelines shuffle; Keras's own shuffle=True would only warn about a Dataset.
     fit_kwargs.setdefault("shuffle", False)
     if stop_when is not None and epochs_per_call is None:
-        all_callbacks.insert(-1, StopWhenCallback(stop_when))  # before the history writes
+        # Before the history, which then records the criterion in its row.
+        all_callbacks.insert(all_callbacks.index(history), StopWhenCallback(stop_when))
     try:
         if epochs_per_call is not None:
             if multi_worker or validation_data is not None or fit_kwargs.pop("shuffle"):
