@@ -270,6 +270,25 @@ def test_a_trial_that_stops_early_leaves_the_others_unchanged(tmp_path: Path) ->
         assert [r["loss"] for r in read_history(dirs[k] / "history.jsonl")] == losses
 
 
+def test_variants_of_the_same_shapes_train_side_by_side() -> None:
+    x, y = symmetry()
+
+    def variant(rate: float) -> Callable[[], keras.Model]:
+        def build() -> keras.Model:
+            model = sigmoid_net()
+            model.compile(keras.optimizers.SGD(rate, momentum=0.9), "mse")
+            return model
+
+        return build
+
+    rates = [0.1, 2.0]
+    results = fit_trials([variant(r) for r in rates], [(x, y)] * 2, seeds=[7, 7], epochs=30)
+    for rate, result in zip(rates, results, strict=True):
+        alone, _ = keras_fit(variant(rate), 7, (x, y), 30, batch_size=64)
+        assert same(result.model, alone), rate
+    assert not same(results[0].model, results[1].model)
+
+
 def test_bad_input_to_fit_trials_names_the_argument() -> None:
     x, y = symmetry()
     with pytest.raises(ValueError, match="seeds: expected at least one seed"):
@@ -291,6 +310,8 @@ def test_bad_input_to_fit_trials_names_the_argument() -> None:
     def uncompiled() -> keras.Model:
         return keras.Sequential([keras.Input((6,)), keras.layers.Dense(1)])
 
+    with pytest.raises(ValueError, match="builder: expected one builder or one per seed"):
+        fit_trials([sigmoid_net] * 3, [(x, y)] * 2, seeds=[1, 2], epochs=1)
     with pytest.raises(ValueError, match="builder: the model of seed 1 is not compiled"):
         fit_trials(uncompiled, [(x, y)], seeds=[1], epochs=1)
     with pytest.raises(TypeError, match=r"epochs_per_call .* no validation_data"):

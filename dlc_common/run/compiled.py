@@ -391,7 +391,7 @@ def _check_model(model: Any, seed: int, reference: keras.Model | None) -> keras.
 
 @stop.catching
 def fit_trials(
-    builder: Callable[[], keras.Model],
+    builder: Callable[[], keras.Model] | Sequence[Callable[[], keras.Model]],
     data_per_trial: Sequence[Any],
     *,
     seeds: Sequence[int],
@@ -415,7 +415,8 @@ def fit_trials(
     of its epochs in the graph (``lambda logs: logs["loss"] < 0.01``): a trial that meets it,
     or whose loss is NaN, stops at that epoch while the others go on. Epochs run in chunks of
     ``epochs_per_call``; the callbacks see every epoch, backups and stop signals act between
-    chunks.
+    chunks. ``builder`` may also be one builder per seed: K variants (learning rates, say)
+    whose weights have the same shapes.
     """
     from dlc_common.run.train import FitResult  # train imports this module
 
@@ -432,10 +433,16 @@ def fit_trials(
         raise ValueError(f"fit_trials: run_dirs: expected {len(seeds)} entries, got {len(dirs)}")
     if epochs_per_call < 1:
         raise ValueError(f"fit_trials: epochs_per_call must be at least 1, got {epochs_per_call}")
+    builders = [builder] * len(seeds) if callable(builder) else list(builder)
+    if len(builders) != len(seeds):
+        raise ValueError(
+            f"fit_trials: builder: expected one builder or one per seed ({len(seeds)}), got "
+            f"{len(builders)}"
+        )
     models: list[keras.Model] = []
-    for seed in seeds:
+    for seed, build in zip(seeds, builders, strict=True):
         keras.utils.set_random_seed(seed)
-        models.append(_check_model(builder(), seed, models[0] if models else None))
+        models.append(_check_model(build(), seed, models[0] if models else None))
     scratch = [Path(tempfile.mkdtemp(prefix="dlc-trial-")) if d is None else None for d in dirs]
     outs = [Path(d) if s is None else s for d, s in zip(dirs, scratch, strict=True)]
     trials, backups, stoppers = [], [], []

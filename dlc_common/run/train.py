@@ -134,9 +134,10 @@ def fit(
     Callbacks see every epoch with its own logs, but after the call that ran it: a callback
     that reads or changes the weights or the optimizer sees them every N epochs, and a
     callback's stop request takes effect after the chunk. Backups and stop signals act every N
-    epochs, a NaN loss stops at its own epoch. For mini-batches, Keras's own
-    ``compile(steps_per_execution=S)`` already runs S steps (at most one epoch) per call on
-    the default path.
+    epochs, a NaN loss stops at its own epoch. The loop is not XLA-compiled (on a GPU, Keras's
+    ``jit_compile="auto"`` may compile ``fit``'s steps, and then the last bits can differ).
+    For mini-batches, Keras's own ``compile(steps_per_execution=S)`` already runs S steps (at
+    most one epoch) per call on the default path.
     """
     strategy = strategy or tf.distribute.get_strategy()
     multi_worker = _is_multi_worker(strategy)
