@@ -29,7 +29,7 @@ import tensorflow as tf  # noqa: E402
 
 from dlc_common.data import pipeline  # noqa: E402
 from dlc_common.data.synthetic import spirals  # noqa: E402
-from dlc_common.run import runtime  # noqa: E402
+from dlc_common.run import runtime, stop  # noqa: E402
 from dlc_common.run.train import fit, fit_trials, read_history  # noqa: E402
 
 
@@ -268,6 +268,34 @@ def test_a_trial_that_stops_early_leaves_the_others_unchanged(tmp_path: Path) ->
         )
         assert same(results[k].model, alone), k
         assert [r["loss"] for r in read_history(dirs[k] / "history.jsonl")] == losses
+
+
+def test_trials_stop_on_a_signal_with_backups_and_resume_to_the_same_weights(
+    tmp_path: Path,
+) -> None:
+    seeds = [31, 32]
+
+    def run(name: str) -> list:
+        dirs = [tmp_path / name / str(s) for s in seeds]
+        data = [spiral_data(s) for s in seeds]
+        return fit_trials(
+            dropout_net, data, seeds=seeds, epochs=6, run_dirs=dirs, epochs_per_call=2
+        )
+
+    straight = run("straight")
+    with stop.catch():  # a command that caught SIGTERM before training began
+        os.kill(os.getpid(), signal.SIGTERM)
+        stopped = run("resumed")
+    for k, result in enumerate(stopped):
+        assert result.stopped_by_signal == signal.SIGTERM and not result.completed
+        assert [r["epoch"] for r in result.history] == [1, 2]  # the first chunk boundary
+        backups = tmp_path / "resumed" / str(seeds[k]) / "backup"
+        assert [p.name for p in backups.iterdir()] == ["epoch-000002"]
+    resumed = run("resumed")
+    for before, after in zip(straight, resumed, strict=True):
+        assert after.completed and after.initial_epoch == 2
+        assert [r["loss"] for r in after.history] == [r["loss"] for r in before.history]
+        assert same(before.model, after.model)
 
 
 def test_variants_of_the_same_shapes_train_side_by_side() -> None:
