@@ -124,7 +124,9 @@ def fit(
 
     ``stop_when(logs)`` ends training after the first epoch whose logs meet it (a criterion
     such as ``lambda logs: logs["loss"] < 0.01``, written with operators that work on tensors);
-    the history's ``stop_when`` column records it and the result's ``criterion_met``.
+    the history's ``stop_when`` column records it and the result's ``criterion_met``. As in
+    ``fit``, an epoch's logs are computed in its steps, before each step's update: the weights
+    that met the criterion are those before the epoch's last update, which has been applied.
 
     ``epochs_per_call=N`` trains in dlc_common's compiled loop (``compiled``) instead of
     ``keras.Model.fit``, for small models whose epochs are short: N epochs per call into the
