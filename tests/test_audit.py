@@ -110,6 +110,19 @@ def test_wrong_name(copy) -> None:
     assert f"to {NAME}" in item.fix
 
 
+def test_a_hosted_remote_of_another_name_is_named_and_a_local_one_is_not(copy) -> None:
+    repo = copy()
+    git(repo, "remote", "add", "origin", "https://github.com/Latently/RumelhartHinton1986.git")
+    result = audit(repo)
+    assert failing(result) == {"naming"}
+    assert "github.com/Latently/RumelhartHinton1986.git" in result.item("naming").evidence
+    # A clone of a local path (as CI clones this repository) says nothing of the name.
+    git(repo, "remote", "set-url", "origin", str(repo.parent / "elsewhere"))
+    assert failing(audit(repo)) == set()
+    git(repo, "remote", "set-url", "origin", f"git@github.com:Latently/{NAME}.git")
+    assert failing(audit(repo)) == set()
+
+
 def test_missing_licence_header(copy) -> None:
     repo = copy()
     path = repo / "benchmarks" / "fit_vs_loop.py"

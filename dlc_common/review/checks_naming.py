@@ -203,16 +203,26 @@ def check_naming(repo: Repo, facts: dict) -> Findings:
             f"README.md's title is {heading.group(1)}",
             f"title README.md '# {expected}'",
         )
-    origin = repo.git_or_none("config", "--get", "remote.origin.url")
-    if origin and origin.strip():
-        remote = origin.strip().rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    # The remote names the replication only where the replication is the whole repository
+    # (not a folder of another, as the model replication is of dlc-template), and only a
+    # hosted one: a clone of a local path says nothing of the name on GitHub.
+    origin = (repo.git_or_none("config", "--get", "remote.origin.url") or "").strip()
+    if origin and not repo.prefix and _hosted(origin):
+        remote = origin.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
         remote = remote.removesuffix(".git")
         if remote != expected:
             r.fail(
-                f"the git remote origin is {origin.strip()}",
+                f"the git remote origin is {origin}",
                 f"rename the GitHub repository to {expected} (git remote set-url origin ...)",
             )
     return r
+
+
+def _hosted(url: str) -> bool:
+    """Whether a git remote is on a server (https://, ssh://, git@host:), not a local path."""
+    return ("://" in url and not url.startswith("file://")) or re.match(
+        r"^[\w.-]+@[\w.-]+:", url
+    ) is not None
 
 
 def check_citation(repo: Repo, facts: dict) -> Findings:

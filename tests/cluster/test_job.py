@@ -76,6 +76,7 @@ def test_the_job_script_replicates_on_two_workers(
     assert job.output.count("report: ") == 1, str(job)
     assert sorted(p.name for p in run_dir.iterdir()) == [
         ".report.lock",
+        "claims.json",
         "config.json",
         "depth",
         "environment.json",
