@@ -54,7 +54,8 @@ import argparse
 import errno
 import os
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,6 @@ from dlc_common.run.experiments import tasks as make_tasks
 from dlc_common.run.judging import (
     _claims_for,
     _judge_and_report,
-    _part,
     _publishes,
 )
 from dlc_common.run.parallel import resolve_jobs, run_workers
@@ -157,8 +157,6 @@ def _cmd_replicate(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     from dlc_common.judge.report import require_matplotlib
 
     claims = _claims_for(ctx)
-    if ctx["only"] is not None:
-        claims = _part(claims, ctx["tasks"])
     require_matplotlib()  # before hours of training, not after
     _publishes(ctx["config"], args, {}, ctx["only"])  # a refusal comes before training too
     results = _train_tasks(ctx, claims)
@@ -170,25 +168,20 @@ def _cmd_report(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     from dlc_common.judge.report import require_matplotlib
 
     claims = _claims_for(ctx)
-    if ctx["only"] is not None:
-        claims = _part(claims, ctx["tasks"])
     require_matplotlib()
     if not getattr(args, "partial", False):
         return _judge_and_report(args, ctx, claims, _load_results(ctx))
-    results, missing = _load_results(ctx, partial=True)
+    results, missing = _load_done(ctx)
     if not results:
         raise AppError(f"{ctx['run_dir']}: report --partial: no task is done yet")
-    ctx = {**ctx, "tasks": [t for t in ctx["tasks"] if t.label not in set(missing)]}
-    return _judge_and_report(args, ctx, claims, results, incomplete=missing)
+    labels = [label for label, _, _ in missing]
+    ctx = {**ctx, "tasks": [t for t in ctx["tasks"] if t.label not in set(labels)]}
+    return _judge_and_report(args, ctx, claims, results, incomplete=labels)
 
 
-def _load_results(ctx: dict[str, Any], partial: bool = False) -> Any:
-    """The saved metrics of every task; a task without them is an error naming where it
-    stands (running where, stopped, failed with its log) and how to finish the run.
-
-    With ``partial``: (the metrics of the tasks that are done, the labels of the others).
-    """
-    config, run_dir = ctx["config"], ctx["run_dir"]
+def _load_done(ctx: dict[str, Any]) -> tuple[Results, list[tuple[str, str, str]]]:
+    """The saved metrics of the tasks that are done, and (label, state, detail) of the others."""
+    run_dir = ctx["run_dir"]
     results: Results = {}
     missing: list[tuple[str, str, str]] = []
     for task in ctx["tasks"]:
@@ -197,18 +190,21 @@ def _load_results(ctx: dict[str, Any], partial: bool = False) -> Any:
             missing.append((task.label, *task_state(run_dir, task)))
             continue
         results.setdefault(task.key, {})[task.seed] = _read_metrics(path, run_dir)
-    if partial:
-        return results, [label for label, _, _ in missing]
+    return results, missing
+
+
+def _load_results(ctx: dict[str, Any]) -> Results:
+    """The saved metrics of every task; a task without them is an error naming where it
+    stands (running where, stopped, failed with its log) and how to finish the run."""
+    config, run_dir = ctx["config"], ctx["run_dir"]
+    results, missing = _load_done(ctx)
     if missing:
-        counts: dict[str, int] = {}
-        for _, state, _ in missing:
-            counts[state] = counts.get(state, 0) + 1
         shown = "\n".join(
             f"  {label}: {state}" + (f", {detail}" if detail else "")
             for label, state, detail in missing[:20]
         )
         more = f"\n  and {len(missing) - 20} more" if len(missing) > 20 else ""
-        tally = ", ".join(f"{n} {state}" for state, n in counts.items())
+        tally = _tally(state for _, state, _ in missing)
         raise AppError(
             f"{run_dir}: the run is not finished ({len(missing)} of {len(ctx['tasks'])} "
             f"task(s) without metrics: {tally}):\n{shown}{more}\nFinish it with replicate "
@@ -216,6 +212,11 @@ def _load_results(ctx: dict[str, Any], partial: bool = False) -> Any:
             "there with report --partial (an incomplete report, never published)"
         )
     return results
+
+
+def _tally(states: Iterable[str]) -> str:
+    """'3 done, 1 running': how many tasks are in each state, in the order first seen."""
+    return ", ".join(f"{n} {state}" for state, n in Counter(states).items())
 
 
 def _cmd_parallel(args: argparse.Namespace, ctx: dict[str, Any], jobs: int, package: str) -> int:
@@ -226,8 +227,6 @@ def _cmd_parallel(args: argparse.Namespace, ctx: dict[str, Any], jobs: int, pack
     claims = None
     if args.command == "replicate":  # refusals before any training, as without --jobs
         claims = _claims_for(ctx)
-        if ctx["only"] is not None:
-            claims = _part(claims, ctx["tasks"])
         require_matplotlib()
         _publishes(config, args, {}, ctx["only"])
     _check_task_configs(run_dir, ctx["tasks"])
@@ -252,9 +251,7 @@ def _cmd_submit(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
     from dlc_common.run.array import submit_array
 
     config, run_dir = ctx["config"], ctx["run_dir"]
-    claims = _claims_for(ctx)  # refusals before anything is submitted, as for replicate
-    if ctx["only"] is not None:
-        claims = _part(claims, ctx["tasks"])
+    _claims_for(ctx)  # refusals before anything is submitted, as for replicate
     _check_task_configs(run_dir, ctx["tasks"])
     train_args = list(args.overrides)
     fresh = not run_dir.exists()
@@ -298,13 +295,13 @@ def _cmd_submit(args: argparse.Namespace, ctx: dict[str, Any]) -> int:
 
 def _cmd_status(run_dir: Path, tasks: Sequence[Task]) -> int:
     """Print where every task of the run stands, then a count per state."""
-    counts: dict[str, int] = {}
     print(f"run {run_dir}: {len(tasks)} task(s)")
+    states = []
     for task in tasks:
         state, detail = task_state(run_dir, task)
-        counts[state] = counts.get(state, 0) + 1
+        states.append(state)
         print(f"  {task.label}: {state}" + (f", {detail}" if detail else ""))
-    print(", ".join(f"{n} {state}" for state, n in counts.items()))
+    print(_tally(states))
     return EXIT_OK
 
 

@@ -96,7 +96,8 @@ def _unknown_metrics(
 
 
 def _claims_for(ctx: dict[str, Any]) -> Any:
-    """claims.toml checked against the experiments: unknown ones fail before any training."""
+    """claims.toml checked against the experiments (unknown ones fail before any training),
+    and with ``--only`` the claims about that part alone (``_part``)."""
     from dlc_common.judge.claims import resolve
 
     claims = _claims(ctx["root"])
@@ -113,6 +114,8 @@ def _claims_for(ctx: dict[str, Any]) -> Any:
     unknown = _unknown_metrics(claims, by_key, "its module's METRICS declares")
     if unknown:  # misspelt claim metrics found before any training
         raise AppError(unknown)
+    if ctx.get("only") is not None:
+        claims = _part(claims, ctx["tasks"])
     return claims
 
 
