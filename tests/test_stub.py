@@ -709,6 +709,22 @@ def test_a_grid_stopped_midway_resumes_to_the_same_verdicts_and_report(
     assert bad.returncode == 2 and "did you mean 'hidden_units=4'?" in bad.stderr
 
 
+def test_a_refusal_after_the_workers_started_ends_them_and_leaves_no_run(project: Path) -> None:
+    # --jobs starts its workers before this process imports TensorFlow and checks claims.toml:
+    # a refusal then kills them and removes the run directory they began, as without --jobs.
+    claims = project / "claims.toml"
+    claims.write_text(claims.read_text() + "\n[[claims]\n", encoding="utf-8")
+    run_dir = project / "runs" / "refused"
+    refused = run(
+        project, "replicate", "--profile", "smoke", "--run-dir", str(run_dir), "--jobs", "2"
+    )
+    assert refused.returncode == 2, refused.stdout[-2000:] + refused.stderr[-3000:]
+    assert "claims.toml" in refused.stderr and "Traceback" not in refused.stderr
+    assert not run_dir.exists()
+    left = subprocess.run(["pgrep", "-f", str(run_dir)], capture_output=True, text=True)
+    assert left.stdout == "", f"workers left running: {left.stdout}"
+
+
 def test_jobs_2_gives_the_sequential_numbers_and_a_killed_worker_is_recovered(
     project: Path, tmp_path: Path
 ) -> None:

@@ -78,7 +78,7 @@ from dlc_common.run.judging import (
     _judge_and_report,
     _publishes,
 )
-from dlc_common.run.parallel import resolve_jobs, run_workers
+from dlc_common.run.parallel import resolve_jobs, start_workers
 from dlc_common.run.rundirs import (
     Results,
     _check_same_config,
@@ -220,23 +220,40 @@ def _tally(states: Iterable[str]) -> str:
 
 
 def _cmd_parallel(args: argparse.Namespace, ctx: dict[str, Any], jobs: int, package: str) -> int:
-    """train or replicate with --jobs N: N worker processes train, this one judges."""
+    """train or replicate with --jobs N: N worker processes train, this one judges.
+
+    The workers start first: while they import TensorFlow and the experiments, this process
+    does the same and checks the input (claims, plots, publishing). A refusal then kills them
+    and leaves no new run directory behind, as a refusal without --jobs does.
+    """
+    import shutil
+
     from dlc_common.judge.report import require_matplotlib
 
     config, run_dir = ctx["config"], ctx["run_dir"]
-    claims = None
-    if args.command == "replicate":  # refusals before any training, as without --jobs
-        claims = _claims_for(ctx)
-        require_matplotlib()
-        _publishes(config, args, {}, ctx["only"])
     _check_task_configs(run_dir, ctx["tasks"])
-    distribution = {"strategy": f"{jobs} worker processes", "workers": 1, "jobs": jobs}
-    record_start(ctx, config.precision, distribution)
+    print(f"{args.command} --profile {config.profile}: run directory {run_dir}", flush=True)
     command = [sys.executable, "-m", package, "train", "--profile", config.profile]
     command += ["--run-dir", str(run_dir), "--root", str(ctx["root"]), "--worker"]
     for part in args.only or ():
         command += ["--only", part]
-    status = run_workers([*command, *args.overrides], run_dir, ctx["tasks"], jobs)
+    fresh = not run_dir.exists()
+    workers = start_workers([*command, *args.overrides], run_dir, ctx["tasks"], jobs)
+    claims = None
+    try:
+        ctx = {**ctx, "modules": _modules(package, ctx["experiments"]), "worker": False}
+        if args.command == "replicate":  # refusals before any result is judged
+            claims = _claims_for(ctx)
+            require_matplotlib()
+            _publishes(config, args, {}, ctx["only"])
+        distribution = {"strategy": f"{jobs} worker processes", "workers": 1, "jobs": jobs}
+        record_start(ctx, config.precision, distribution)
+    except BaseException:
+        workers.kill()
+        if fresh:
+            shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+    status = workers.watch()
     if status != EXIT_OK:
         return status
     results = _load_results(ctx)
@@ -449,9 +466,20 @@ def _run_command(args: argparse.Namespace, prog: str, package: str) -> int:
             "experiments": experiments,
             "only": only,
             "tasks": make_tasks(config, experiments, only),
-            "modules": _modules(package, experiments),
             "package": prog,
         }
+        if args.command in ("train", "replicate") and not args.worker:
+            jobs = resolve_jobs(args.jobs)
+            if jobs > 1:
+                if cluster.multi_worker:
+                    raise AppError(
+                        "--jobs: a multi-worker run trains each task on all its workers "
+                        "together; run --jobs 1, or submit the tasks as separate jobs"
+                    )
+                # Before this process imports the experiments (and TensorFlow): the workers
+                # start up meanwhile.
+                return _cmd_parallel(args, ctx, jobs, package)
+        ctx["modules"] = _modules(package, experiments)
         if args.command == "submit":
             return _cmd_submit(args, ctx)
         if getattr(args, "array", None) is not None:
@@ -462,15 +490,7 @@ def _run_command(args: argparse.Namespace, prog: str, package: str) -> int:
             ctx["array_index"] = int(index or 0)
         print(f"{args.command} --profile {config.profile}: run directory {run_dir}", flush=True)
         if args.command in ("train", "replicate"):
-            jobs = resolve_jobs(args.jobs)
             ctx["worker"] = args.worker
-            if jobs > 1 and not args.worker:
-                if cluster.multi_worker:
-                    raise AppError(
-                        "--jobs: a multi-worker run trains each task on all its workers "
-                        "together; run --jobs 1, or submit the tasks as separate jobs"
-                    )
-                return _cmd_parallel(args, ctx, jobs, package)
         handler = {
             "train": _cmd_train,
             "evaluate": _cmd_evaluate,

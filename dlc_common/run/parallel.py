@@ -30,7 +30,16 @@ from dlc_common.run import stop
 from dlc_common.run.exits import EXIT_ERROR, EXIT_OK, EXIT_STOPPED, AppError
 from dlc_common.run.experiments import Task
 
-__all__ = ["cores", "gpu_count", "resolve_jobs", "run_workers", "worker_environment"]
+__all__ = [
+    "Workers",
+    "clock",
+    "cores",
+    "gpu_count",
+    "resolve_jobs",
+    "run_workers",
+    "start_workers",
+    "worker_environment",
+]
 
 WORKERS_DIR = "workers"  # the workers' logs, in the run directory
 
@@ -103,7 +112,8 @@ def _finished(run_dir: Path, tasks: Sequence[Task]) -> dict[str, dict[str, Any]]
     return done
 
 
-def _clock(seconds: float) -> str:
+def clock(seconds: float) -> str:
+    """'4:05' or '1:02:03': a duration as a person reads it on a progress line."""
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
@@ -117,91 +127,120 @@ def _tail(path: Path, lines: int = 12) -> str:
     return "\n".join("    " + line for line in text.splitlines()[-lines:])
 
 
+class Workers:
+    """``jobs`` worker processes started on a run directory (``start_workers``); ``watch``
+    follows them until every task is done, ``kill`` ends them at once (a refusal)."""
+
+    def __init__(
+        self, command: Sequence[str], run_dir: Path, tasks: Sequence[Task], jobs: int
+    ) -> None:
+        self.run_dir, self.tasks, self.jobs = run_dir, tasks, jobs
+        self.logs = run_dir / WORKERS_DIR
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.gpus, self.cores = gpu_count(), cores()
+        self.before = _finished(run_dir, tasks)
+        placement = (
+            f"one GPU each of {self.gpus}"
+            if self.gpus
+            else f"{max(1, self.cores // jobs)} CPU thread(s) each"
+        )
+        print(
+            f"{jobs} worker processes ({placement}) on {len(tasks) - len(self.before)} task(s) "
+            f"left of {len(tasks)}; their output in {self.logs}",
+            flush=True,
+        )
+        self.started = time.monotonic()
+        self.procs: list[tuple[subprocess.Popen, Any]] = []
+        for index in range(jobs):
+            log = open(self.logs / f"worker-{index}.log", "a", encoding="utf-8")  # noqa: SIM115
+            env = {
+                **worker_environment(index, jobs, self.gpus, self.cores),
+                "DLC_LOG": str(self.logs / f"worker-{index}.log"),
+            }
+            proc = subprocess.Popen(
+                [*command], stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env
+            )
+            self.procs.append((proc, log))
+
+    def kill(self) -> None:
+        """End every worker now and wait for it (nothing of theirs is to be kept)."""
+        for proc, log in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            log.close()
+
+    def watch(self, poll: float = 0.5) -> int:
+        """Print one line per finished task until every worker has ended; the run's status.
+
+        EXIT_OK when all finished, EXIT_STOPPED when stopped by a signal (or a task is left to
+        another process), else EXIT_ERROR, naming the worker's log.
+        """
+        run_dir, tasks, logs, before = self.run_dir, self.tasks, self.logs, self.before
+        workers = self.procs
+        started, seen, forwarded = self.started, set(before), False
+        try:
+            while True:
+                running = [w for w, _ in workers if w.poll() is None]
+                if stop.requested() and not forwarded:
+                    forwarded = True
+                    print("stopping: every worker finishes its current epoch or task", flush=True)
+                    for worker in running:
+                        worker.send_signal(signal.SIGTERM)
+                done = _finished(run_dir, tasks)
+                for name in [n for n in done if n not in seen]:
+                    seen.add(name)
+                    count = len(seen) - len(before)
+                    elapsed = time.monotonic() - started
+                    left = len(tasks) - len(seen)
+                    eta = f", about {clock(elapsed / count * left)} left" if left else ""
+                    metrics = done[name].get("metrics", {})
+                    shown = ", ".join(f"{k}={v:.4g}" for k, v in list(metrics.items())[:4])
+                    print(
+                        f"{name}: {shown} [{len(seen)}/{len(tasks)} done, {clock(elapsed)}{eta}]",
+                        flush=True,
+                    )
+                if not running:
+                    break
+                time.sleep(poll)
+        finally:
+            for worker, log in workers:
+                if worker.poll() is None:  # leaving by an exception: never leave workers behind
+                    worker.send_signal(signal.SIGTERM)
+                    worker.wait()
+                log.close()
+        codes = [worker.returncode for worker, _ in workers]
+        failed = [(i, c) for i, c in enumerate(codes) if c not in (EXIT_OK, EXIT_STOPPED)]
+        for index, code in failed:
+            path = logs / f"worker-{index}.log"
+            print(
+                f"worker {index} failed (exit status {code}); the end of {path}:\n{_tail(path)}",
+                file=sys.stderr,
+            )
+        if failed:
+            return EXIT_ERROR
+        missing = len(tasks) - len(_finished(run_dir, tasks))
+        if missing or EXIT_STOPPED in codes:
+            print(
+                f"stopped with {missing} task(s) not done; run the same command with --run-dir "
+                f"{run_dir} to resume (status shows where every task stands)",
+                file=sys.stderr,
+            )
+            return EXIT_STOPPED
+        return EXIT_OK
+
+
+def start_workers(
+    command: Sequence[str], run_dir: Path, tasks: Sequence[Task], jobs: int
+) -> Workers:
+    """Start ``jobs`` workers (each ``command``, a ``train --worker``) on ``run_dir``'s
+    ``tasks``, each on its devices (``worker_environment``), its output in
+    ``run_dir/workers/worker-K.log``."""
+    return Workers(command, run_dir, tasks, jobs)
+
+
 def run_workers(
     command: Sequence[str], run_dir: Path, tasks: Sequence[Task], jobs: int, poll: float = 0.5
 ) -> int:
-    """Run ``jobs`` workers (each ``command``) on ``run_dir`` until every task is done.
-
-    Returns EXIT_OK when all finished, EXIT_STOPPED when stopped by a signal (or a task is
-    left to another process), else EXIT_ERROR, naming the worker's log.
-    """
-    logs = run_dir / WORKERS_DIR
-    logs.mkdir(parents=True, exist_ok=True)
-    gpus, ncores = gpu_count(), cores()
-    placement = (
-        f"one GPU each of {gpus}" if gpus else f"{max(1, ncores // jobs)} CPU thread(s) each"
-    )
-    before = _finished(run_dir, tasks)
-    print(
-        f"{jobs} worker processes ({placement}) on {len(tasks) - len(before)} task(s) left of "
-        f"{len(tasks)}; their output in {logs}",
-        flush=True,
-    )
-    workers = []
-    for index in range(jobs):
-        log = open(logs / f"worker-{index}.log", "a", encoding="utf-8")  # noqa: SIM115
-        workers.append(
-            (
-                subprocess.Popen(
-                    [*command],
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    env={
-                        **worker_environment(index, jobs, gpus, ncores),
-                        "DLC_LOG": str(logs / f"worker-{index}.log"),
-                    },
-                ),
-                log,
-            )
-        )
-    started, seen, forwarded = time.monotonic(), set(before), False
-    try:
-        while True:
-            running = [w for w, _ in workers if w.poll() is None]
-            if stop.requested() and not forwarded:
-                forwarded = True
-                print("stopping: every worker finishes its current epoch or task", flush=True)
-                for worker in running:
-                    worker.send_signal(signal.SIGTERM)
-            done = _finished(run_dir, tasks)
-            for name in [n for n in done if n not in seen]:
-                seen.add(name)
-                count = len(seen) - len(before)
-                elapsed = time.monotonic() - started
-                left = len(tasks) - len(seen)
-                eta = f", about {_clock(elapsed / count * left)} left" if left else ""
-                metrics = done[name].get("metrics", {})
-                shown = ", ".join(f"{k}={v:.4g}" for k, v in list(metrics.items())[:4])
-                print(
-                    f"{name}: {shown} [{len(seen)}/{len(tasks)} done, {_clock(elapsed)}{eta}]",
-                    flush=True,
-                )
-            if not running:
-                break
-            time.sleep(poll)
-    finally:
-        for worker, log in workers:
-            if worker.poll() is None:  # leaving by an exception: never leave workers behind
-                worker.send_signal(signal.SIGTERM)
-                worker.wait()
-            log.close()
-    codes = [worker.returncode for worker, _ in workers]
-    failed = [(i, c) for i, c in enumerate(codes) if c not in (EXIT_OK, EXIT_STOPPED)]
-    for index, code in failed:
-        path = logs / f"worker-{index}.log"
-        print(
-            f"worker {index} failed (exit status {code}); the end of {path}:\n{_tail(path)}",
-            file=sys.stderr,
-        )
-    if failed:
-        return EXIT_ERROR
-    missing = len(tasks) - len(_finished(run_dir, tasks))
-    if missing or EXIT_STOPPED in codes:
-        print(
-            f"stopped with {missing} task(s) not done; run the same command with --run-dir "
-            f"{run_dir} to resume (status shows where every task stands)",
-            file=sys.stderr,
-        )
-        return EXIT_STOPPED
-    return EXIT_OK
+    """Run ``jobs`` workers (each ``command``) on ``run_dir`` until every task is done."""
+    return start_workers(command, run_dir, tasks, jobs).watch(poll)

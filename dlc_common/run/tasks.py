@@ -138,12 +138,12 @@ def _train_tasks(ctx: dict[str, Any], claims: Any = None) -> Results:
 
 def _progress(run_dir: Path, todo: Sequence[Task], trained: int, elapsed: float) -> str:
     """The progress line: tasks done of all, the time so far, and an estimate of what is left."""
-    from dlc_common.run.parallel import _clock
+    from dlc_common.run.parallel import clock
 
     done = sum(1 for t in todo if (t.directory(run_dir) / "metrics.json").is_file())
     left = len(todo) - done
-    eta = f", about {_clock(elapsed / trained * left)} left" if left and trained else ""
-    return f"[{done}/{len(todo)} tasks done, {_clock(elapsed)}{eta}]"
+    eta = f", about {clock(elapsed / trained * left)} left" if left and trained else ""
+    return f"[{done}/{len(todo)} tasks done, {clock(elapsed)}{eta}]"
 
 
 def _wait_for_others(
